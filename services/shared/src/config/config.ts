@@ -1,0 +1,108 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/** LogLevel is the minimum severity that reaches the structured log. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Environment names the process can run in; `production` turns off GraphiQL and introspection. */
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'postgres:' || url.protocol === 'postgresql:';
+    } catch {
+      return false;
+    }
+  }, 'must be a postgres:// or postgresql:// URL, e.g. postgres://user:pass@localhost:5432/gatehouse');
+
+/**
+ * Where data lives when GATEHOUSE_DATA_DIR is unset: the user's home, except for root, whose
+ * home PostgreSQL's own OS user cannot enter (the embedded database runs as that user).
+ */
+export function defaultDataDir(): string {
+  return process.getuid?.() === 0 ? '/var/lib/gatehouse' : join(homedir(), '.gatehouse');
+}
+
+const schema = z.object({
+  NODE_ENV: z.enum(NODE_ENVS, { error: `must be one of ${NODE_ENVS.join(', ')}` }).default('development'),
+  HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  PORT: port.default(4000),
+  DATABASE_URL: postgresUrl.optional(),
+  GATEHOUSE_DATA_DIR: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .refine((value) => value.startsWith('/'), 'must be an absolute path')
+    .default(defaultDataDir()),
+  EMBEDDED_POSTGRES_PORT: port.default(5433),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  GATEHOUSE_DEMO_DATA: z
+    .enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' })
+    .default('auto'),
+});
+
+/** Config is the validated, typed process configuration, read once at start. */
+export interface Config {
+  nodeEnv: NodeEnv;
+  host: string;
+  port: number;
+  /** Absent means: run an embedded PostgreSQL in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  logLevel: LogLevel;
+  /** Seed the demo bank on an empty database: `auto` seeds only on the embedded database. */
+  demoData: 'auto' | 'true' | 'false';
+}
+
+/** ConfigError lists every bad environment variable at once, so one restart fixes them all. */
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string; value: string | undefined }[]) {
+    super(
+      `Invalid configuration:\n${problems
+        .map((p) => `  - ${p.variable}=${p.value === undefined ? '(unset)' : JSON.stringify(p.value)}: ${p.message}`)
+        .join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Treat empty strings as unset: `FOO= npm start` should mean "use the default".
+  const input = Object.fromEntries(
+    Object.keys(schema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
+  );
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0]);
+      return { variable, message: issue.message, value: env[variable] };
+    });
+    throw new ConfigError(problems);
+  }
+  const v = parsed.data;
+  return {
+    nodeEnv: v.NODE_ENV,
+    host: v.HOST,
+    port: v.PORT,
+    databaseUrl: v.DATABASE_URL,
+    dataDir: v.GATEHOUSE_DATA_DIR,
+    embeddedPostgresPort: v.EMBEDDED_POSTGRES_PORT,
+    logLevel: v.LOG_LEVEL,
+    demoData: v.GATEHOUSE_DEMO_DATA,
+  };
+}

@@ -1,0 +1,68 @@
+import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { ErrorCode } from './error-code';
+import { DomainException } from './domain-exception';
+
+/** The part of a logger the formatter needs; Fastify's pino logger fits. */
+export interface ErrorLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+const INVALID_VALUE = /^(Variable "\$[^"]+" got invalid value|Variable "\$[^"]+" of required type|Argument "[^"]+" has invalid value|Expected value of type|Field "[^"]+" of required type|Int cannot represent|Float cannot represent|String cannot represent|Boolean cannot represent|Enum "[^"]+" cannot represent|Value "[^"]*" does not exist in)/;
+
+/**
+ * Maps one error to what the caller sees: a message a person can act on and
+ * `extensions.code`, plus the request id. Unknown errors are logged with their stack and
+ * masked; nothing internal leaves the server.
+ */
+export function formatGraphQLError(error: GraphQLError, requestId: string, log: ErrorLog): GraphQLFormattedError {
+  const original = error.originalError;
+  const base = { locations: error.locations, path: error.path };
+
+  if (original instanceof DomainException) {
+    return {
+      ...base,
+      message: original.message,
+      extensions: { code: original.code, reason: original.reason, ...original.details, requestId },
+    };
+  }
+  if (!original || original instanceof GraphQLError) {
+    // Parse, schema validation or value coercion errors: the request itself is malformed.
+    const source = original instanceof GraphQLError ? original : error;
+    const code = INVALID_VALUE.test(source.message) ? ErrorCode.VALIDATION_FAILED : ErrorCode.BAD_REQUEST;
+    const extensions = { ...(source.extensions ?? {}), code, requestId };
+    delete (extensions as Record<string, unknown>).exception;
+    return { ...base, message: source.message, extensions };
+  }
+  const status = (original as { statusCode?: number; status?: number }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    log.warn({ err: original, requestId }, 'request refused');
+    return { ...base, message: original.message, extensions: { code: ErrorCode.BAD_REQUEST, requestId } };
+  }
+  log.error({ err: original, requestId, path: error.path }, 'internal error while executing a GraphQL operation');
+  return {
+    ...base,
+    message: `Internal error. Quote request id ${requestId} when reporting it.`,
+    extensions: { code: ErrorCode.INTERNAL, requestId },
+  };
+}
+
+/** Expands Mercurius' wrapped validation errors (MER_ERR_GQL_VALIDATION) into their parts. */
+export function flattenErrors(errors: readonly GraphQLError[]): GraphQLError[] {
+  return errors.flatMap((error) => {
+    const inner = (error.originalError as { errors?: unknown } | undefined)?.errors;
+    if (Array.isArray(inner)) {
+      return inner.map((e) => (e instanceof GraphQLError ? e : new GraphQLError(String((e as Error).message ?? e))));
+    }
+    return [error];
+  });
+}
+
+/** Whether an execution failed before running (no data): the HTTP status then says so. */
+export function statusFor(execution: ExecutionResult, formatted: GraphQLFormattedError[]): number {
+  if (execution.data) return 200;
+  const codes = new Set(formatted.map((e) => e.extensions?.code));
+  if (codes.has(ErrorCode.INTERNAL)) return 500;
+  if (codes.size > 0 && [...codes].every((c) => c === ErrorCode.BAD_REQUEST || c === ErrorCode.VALIDATION_FAILED)) return 400;
+  return 200;
+}

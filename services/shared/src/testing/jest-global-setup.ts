@@ -1,0 +1,32 @@
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedPostgres } from '../database/embedded-postgres';
+
+/**
+ * Gives the test run a PostgreSQL server: the one named by TEST_DATABASE_URL or DATABASE_URL,
+ * else an embedded one in a temporary directory. Test files create their own databases on it.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.TEST_DATABASE_URL || process.env.DATABASE_URL) {
+    process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL;
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'gatehouse-test-pg-'));
+  const port = await freePort();
+  const server = await startEmbeddedPostgres({ clusterDir: join(dir, 'cluster'), port });
+  process.env.TEST_DATABASE_URL = server.url();
+  (globalThis as Record<string, unknown>).__GATEHOUSE_TEST_PG__ = { server, dir };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
