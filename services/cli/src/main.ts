@@ -12,11 +12,12 @@ export function buildProgram(): Command {
   return program;
 }
 
-if (require.main === module) {
-  buildProgram()
-    .parseAsync(process.argv)
-    .catch((error: unknown) => {
-      process.stderr.write(`gatehouse: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    });
+/** Runs the CLI; the exit code is set by the command (0 ok, 1 failure, others documented per command). */
+export async function run(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    process.stderr.write(`gatehouse: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
 }
