@@ -1,4 +1,5 @@
 export * from './config/config';
+export * from './config/config.module';
 export * from './database/embedded-postgres';
 export * from './database/migrations';
 export * from './errors/error-code';

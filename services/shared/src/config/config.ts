@@ -49,6 +49,20 @@ const schema = z.object({
     .default(defaultDataDir()),
   EMBEDDED_POSTGRES_PORT: port.default(5433),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  GATEHOUSE_AUDIT_SIGNING_KEY: z
+    .string()
+    .trim()
+    .refine((value) => value.includes('BEGIN PRIVATE KEY'), 'must be an Ed25519 private key in PKCS#8 PEM form (openssl genpkey -algorithm ed25519)')
+    .optional(),
+  GATEHOUSE_AUDIT_CHECKPOINT_EVERY: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(1000),
+  GATEHOUSE_AUDIT_CHECKPOINT_SECONDS: z.coerce
+    .number({ error: 'must be a number' })
+    .min(1, 'must be at least 1 second')
+    .default(60),
   GATEHOUSE_DEMO_DATA: z
     .enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' })
     .default('auto'),
@@ -64,6 +78,12 @@ export interface Config {
   dataDir: string;
   embeddedPostgresPort: number;
   logLevel: LogLevel;
+  audit: {
+    /** PKCS#8 PEM Ed25519 key that signs checkpoints; absent in embedded mode means "generate one into dataDir". */
+    signingKeyPem: string | undefined;
+    checkpointEveryEvents: number;
+    checkpointEverySeconds: number;
+  };
   /** Seed the demo bank on an empty database: `auto` seeds only on the embedded database. */
   demoData: 'auto' | 'true' | 'false';
 }
@@ -104,5 +124,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPostgresPort: v.EMBEDDED_POSTGRES_PORT,
     logLevel: v.LOG_LEVEL,
     demoData: v.GATEHOUSE_DEMO_DATA,
+    audit: {
+      signingKeyPem: v.GATEHOUSE_AUDIT_SIGNING_KEY?.replace(/\\n/g, '\n'),
+      checkpointEveryEvents: v.GATEHOUSE_AUDIT_CHECKPOINT_EVERY,
+      checkpointEverySeconds: v.GATEHOUSE_AUDIT_CHECKPOINT_SECONDS,
+    },
   };
 }
