@@ -8,3 +8,4 @@ export * from './errors/validation';
 export * from './errors/graphql-error-formatter';
 export * from './graphql/connection';
 export * from './testing/test-database';
+export * from './validation/decorators';

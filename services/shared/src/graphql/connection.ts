@@ -1,4 +1,4 @@
-import { Field, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
 import type { Type } from '@nestjs/common';
 import { ErrorCode } from '../errors/error-code';
 import { DomainException } from '../errors/domain-exception';
@@ -36,7 +36,7 @@ export function Connection<T>(node: Type<T>, name: string) {
     @Field(() => PageInfo)
     pageInfo: PageInfo;
 
-    @Field({ description: 'How many items match, across all pages.' })
+    @Field(() => Int, { description: 'How many items match, across all pages.' })
     totalCount: number;
   }
   return ConnectionType;

@@ -1,0 +1,41 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DemoSeeder } from '@gatehouse/pipelines';
+import { runMigrations, type Config } from '@gatehouse/shared';
+import { allMigrations } from '../migrations';
+import { createApp } from './create-app';
+import { resolveDatabase } from './database';
+
+/** RunningServer is a started API: where it listens and how to stop it cleanly. */
+export interface RunningServer {
+  app: NestFastifyApplication;
+  url: string;
+  databaseUrl: string;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+/** The whole start path: database (embedded or given), migrations, the app, demo data, listening. */
+export async function startServer(config: Config, log: (line: string) => void = () => undefined): Promise<RunningServer> {
+  const database = await resolveDatabase(config, log);
+  try {
+    const ran = await runMigrations(database.url, allMigrations);
+    if (ran.length > 0) log(`Applied ${ran.length} migration(s): ${ran.join(', ')}`);
+    const app = await createApp(config, database.url);
+    const seedDemo = config.demoData === 'true' || (config.demoData === 'auto' && database.embedded);
+    if (seedDemo && (await app.get(DemoSeeder).seedIfEmpty())) log('Seeded the demo bank on an empty database');
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.getHttpAdapter().getInstance().server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    let stopped: Promise<void> | undefined;
+    return {
+      app,
+      url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+      databaseUrl: database.url,
+      embedded: database.embedded,
+      stop: () => (stopped ??= app.close().finally(() => database.stop())),
+    };
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,21 @@
+import { auditMigrations } from '@gatehouse/audit';
+import { pipelinesMigrations } from '@gatehouse/pipelines';
+import { policyMigrations } from '@gatehouse/policy';
+import type { MigrationClass } from '@gatehouse/shared';
+import { auditEntities } from '@gatehouse/audit';
+import { pipelinesEntities } from '@gatehouse/pipelines';
+import { policyEntities } from '@gatehouse/policy';
+
+/** Every service's migrations, in timestamp order (the class name ends with the unix-ms timestamp). */
+export const allMigrations: MigrationClass[] = [...pipelinesMigrations, ...policyMigrations, ...auditMigrations].sort(
+  (a, b) => timestampOf(a) - timestampOf(b),
+);
+
+/** Every service's TypeORM entities. */
+export const allEntities: Function[] = [...pipelinesEntities, ...policyEntities, ...auditEntities];
+
+function timestampOf(migration: MigrationClass): number {
+  const match = /(\d{13})$/.exec(migration.name);
+  if (!match) throw new Error(`Migration ${migration.name} must end with its unix-ms timestamp`);
+  return Number(match[1]);
+}
