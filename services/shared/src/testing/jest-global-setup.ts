@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-test-pg-'));
+  await chmod(dir, 0o755); // as root, PostgreSQL runs as `postgres`, which must be able to enter it
   const port = await freePort();
   const server = await startEmbeddedPostgres({ clusterDir: join(dir, 'cluster'), port });
   process.env.TEST_DATABASE_URL = server.url();
