@@ -1,0 +1,190 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { AUDIT_DATA_SOURCE } from '../audit.tokens';
+import { DOCUMENT_FROM_COLUMNS_SQL, EVENT_COLUMNS, type AuditEventRow } from './audit-event.row';
+
+/** AuditEventFilter narrows a list of events; every field is optional and they combine with AND. */
+export interface AuditEventFilter {
+  actors?: string[];
+  actions?: string[];
+  subjectType?: string;
+  subjectId?: string;
+  application?: string;
+  environment?: string;
+  since?: Date;
+  until?: Date;
+  text?: string;
+}
+
+/** SealedChainRow is what verification and export read per sealed event. */
+export interface SealedChainRow {
+  seq: string;
+  canonical: Buffer;
+  prev_hash: Buffer;
+  hash: Buffer;
+  columns_match?: boolean;
+}
+
+/** CheckpointRow is one row of audit.checkpoint. */
+export interface CheckpointRow {
+  seq: string;
+  hash: Buffer;
+  created_at: Date;
+  key_id: string;
+  payload: Buffer;
+  signature: Buffer;
+}
+
+/** AuditEventRepository is the only code that queries the audit tables for reading. */
+@Injectable()
+export class AuditEventRepository {
+  constructor(@Inject(AUDIT_DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  /** Newest first by insertion; `beforePk` continues a page. Reads `limit` rows. */
+  async list(filter: AuditEventFilter, beforePk: string | undefined, limit: number): Promise<AuditEventRow[]> {
+    const { where, params } = whereClause(filter);
+    if (beforePk !== undefined) {
+      params.push(beforePk);
+      where.push(`pk < $${params.length}`);
+    }
+    params.push(limit);
+    return this.dataSource.query(
+      `SELECT ${EVENT_COLUMNS} FROM audit.event ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY pk DESC LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  async count(filter: AuditEventFilter): Promise<number> {
+    const { where, params } = whereClause(filter);
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::bigint AS n FROM audit.event ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+      params,
+    );
+    return Number(row.n);
+  }
+
+  async findBySeq(seq: number): Promise<AuditEventRow | undefined> {
+    const [row] = await this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE seq = $1`, [seq]);
+    return row;
+  }
+
+  async findById(id: string): Promise<AuditEventRow | undefined> {
+    const [row] = await this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE id = $1`, [id]);
+    return row;
+  }
+
+  /** Events whose subject is the change, or whose data names it as `changeId`, oldest first. */
+  async findAboutChange(changeId: string, limit: number): Promise<AuditEventRow[]> {
+    return this.dataSource.query(
+      `SELECT ${EVENT_COLUMNS} FROM (
+         SELECT ${EVENT_COLUMNS} FROM audit.event WHERE subject_type = 'change' AND subject_id = $1
+         UNION
+         SELECT ${EVENT_COLUMNS} FROM audit.event WHERE data ? 'changeId' AND data ->> 'changeId' = $1
+       ) AS about ORDER BY pk LIMIT $2`,
+      [changeId, limit],
+    );
+  }
+
+  /** The chain head (0 when empty) and how many events wait to be sealed. */
+  async chainState(): Promise<{ headSeq: number; pendingCount: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT (SELECT coalesce(max(seq), 0) FROM audit.event) AS head,
+              (SELECT count(*) FROM audit.event WHERE seq IS NULL) AS pending`,
+    );
+    return { headSeq: Number(row.head), pendingCount: Number(row.pending) };
+  }
+
+  async hashAt(seq: number): Promise<Buffer | undefined> {
+    const [row] = await this.dataSource.query('SELECT hash FROM audit.event WHERE seq = $1', [seq]);
+    return row?.hash;
+  }
+
+  /** Sealed events with seq in [fromSeq, toSeq], in seq order, at most `limit`; optionally with the column check. */
+  async sealedRange(fromSeq: number, toSeq: number, limit: number, checkColumns: boolean): Promise<SealedChainRow[]> {
+    return this.dataSource.query(
+      `SELECT seq, canonical, prev_hash, hash${checkColumns ? `, convert_from(canonical, 'UTF8')::jsonb = ${DOCUMENT_FROM_COLUMNS_SQL} AS columns_match` : ''}
+         FROM audit.event WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
+      [fromSeq, toSeq, limit],
+    );
+  }
+
+  /** Full rows of sealed events with seq in [fromSeq, toSeq], in seq order, at most `limit` (for CSV). */
+  async sealedRows(fromSeq: number, toSeq: number, limit: number): Promise<AuditEventRow[]> {
+    return this.dataSource.query(
+      `SELECT ${EVENT_COLUMNS} FROM audit.event WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
+      [fromSeq, toSeq, limit],
+    );
+  }
+
+  /** The seq range of sealed events that occurred in [since, until). */
+  async seqRangeForTime(since: Date | undefined, until: Date | undefined): Promise<{ fromSeq: number; toSeq: number } | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT min(seq) AS from_seq, max(seq) AS to_seq FROM audit.event
+        WHERE seq IS NOT NULL AND ($1::timestamptz IS NULL OR occurred_at >= $1) AND ($2::timestamptz IS NULL OR occurred_at < $2)`,
+      [since ?? null, until ?? null],
+    );
+    return row.from_seq === null ? undefined : { fromSeq: Number(row.from_seq), toSeq: Number(row.to_seq) };
+  }
+
+  /** Checkpoints with seq in [fromSeq, toSeq] (toSeq null: no upper bound), oldest first. */
+  async checkpoints(fromSeq: number, toSeq: number | null): Promise<CheckpointRow[]> {
+    return this.dataSource.query(
+      `SELECT seq, hash, created_at, key_id, payload, signature FROM audit.checkpoint
+        WHERE seq >= $1 AND ($2::bigint IS NULL OR seq <= $2) ORDER BY seq`,
+      [fromSeq, toSeq],
+    );
+  }
+
+  async checkpointBefore(seq: number): Promise<CheckpointRow | undefined> {
+    const [row] = await this.dataSource.query(
+      'SELECT seq, hash, created_at, key_id, payload, signature FROM audit.checkpoint WHERE seq < $1 ORDER BY seq DESC LIMIT 1',
+      [seq],
+    );
+    return row;
+  }
+
+  async firstCheckpointFrom(seq: number): Promise<CheckpointRow | undefined> {
+    const [row] = await this.dataSource.query(
+      'SELECT seq, hash, created_at, key_id, payload, signature FROM audit.checkpoint WHERE seq >= $1 ORDER BY seq LIMIT 1',
+      [seq],
+    );
+    return row;
+  }
+
+  async latestCheckpoint(): Promise<CheckpointRow | undefined> {
+    const [row] = await this.dataSource.query(
+      'SELECT seq, hash, created_at, key_id, payload, signature FROM audit.checkpoint ORDER BY seq DESC LIMIT 1',
+    );
+    return row;
+  }
+
+  async signingKeys(): Promise<{ key_id: string; public_key_pem: string; first_used_at: Date }[]> {
+    return this.dataSource.query('SELECT key_id, public_key_pem, first_used_at FROM audit.signing_key ORDER BY first_used_at');
+  }
+}
+
+function whereClause(filter: AuditEventFilter): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (filter.actors?.length) add((p) => `actor_id = ANY(${p}::text[])`, filter.actors);
+  if (filter.actions?.length) add((p) => `action = ANY(${p}::text[])`, filter.actions);
+  if (filter.subjectType) add((p) => `subject_type = ${p}`, filter.subjectType);
+  if (filter.subjectId) add((p) => `subject_id = ${p}`, filter.subjectId);
+  if (filter.application) add((p) => `application = ${p}`, filter.application);
+  if (filter.environment) add((p) => `environment = ${p}`, filter.environment);
+  if (filter.since) add((p) => `occurred_at >= ${p}`, filter.since);
+  if (filter.until) add((p) => `occurred_at < ${p}`, filter.until);
+  if (filter.text) {
+    // A substring search; the other filters (all indexed) keep it to a small scan in practice.
+    add(
+      (p) => `(action ILIKE ${p} OR subject_id ILIKE ${p} OR actor_id ILIKE ${p} OR actor_display_name ILIKE ${p} OR data::text ILIKE ${p})`,
+      `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+    );
+  }
+  return { where, params };
+}

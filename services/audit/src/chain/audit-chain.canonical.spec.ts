@@ -1,0 +1,43 @@
+import { canonicalBytes, canonicalJson, chainHash, GENESIS_HASH } from './audit-chain.canonical';
+
+describe('canonicalBytes', () => {
+  it('sorts keys and drops insignificant whitespace (RFC 8785)', () => {
+    expect(canonicalBytes({ b: 1, a: [true, null, 'é'], c: { z: 1.5e-7, y: 100 } }).toString('utf8')).toBe(
+      '{"a":[true,null,"é"],"b":1,"c":{"y":100,"z":1.5e-7}}',
+    );
+  });
+
+  it('refuses values JSON cannot carry', () => {
+    expect(() => canonicalBytes(Number.NaN)).toThrow();
+  });
+});
+
+describe('chainHash', () => {
+  it('is SHA-256 over the previous hash followed by the canonical bytes', () => {
+    const bytes = Buffer.from('{"a":1}', 'utf8');
+    expect(chainHash(GENESIS_HASH, bytes).toString('hex')).toBe(
+      require('node:crypto').createHash('sha256').update(Buffer.concat([Buffer.alloc(32), bytes])).digest('hex'),
+    );
+  });
+});
+
+describe('canonicalJson', () => {
+  it('orders keys by UTF-16 code units, as RFC 8785 requires', () => {
+    // RFC 8785 §3.2.3 sorting example, reduced: "\u20ac" (€) sorts after "\r" and "1", and
+    // a supplementary-plane key sorts by its surrogate pair.
+    const value = { '\u20ac': 'Euro Sign', '\r': 'Carriage Return', '1': 'One', '\ud83d\ude00': 'Emoji', '\u00f6': 'Latin Small Letter O With Diaeresis' };
+    expect(canonicalJson(value)).toBe(
+      '{"\\r":"Carriage Return","1":"One","ö":"Latin Small Letter O With Diaeresis","€":"Euro Sign","😀":"Emoji"}',
+    );
+  });
+
+  it('writes numbers the way ECMAScript does', () => {
+    expect(canonicalJson([0, -0, 1e21, 1e-7, 333333333.33333329, 4.5, 2 ** 53])).toBe(
+      '[0,0,1e+21,1e-7,333333333.3333333,4.5,9007199254740992]',
+    );
+  });
+
+  it('refuses a lone surrogate', () => {
+    expect(() => canonicalJson('\ud800')).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AUDIT_SIGNER } from '../audit.tokens';
+import { AuditErrorReason, AuditException } from '../audit.exception';
+import { AuditEventRepository, type CheckpointRow } from '../audit-event/audit-event.repository';
+import type { AuditSigner } from '../checkpoint/audit-signer';
+import { AuditPublicKeyModel, toVerificationModel, type AuditChainVerificationModel } from './audit-chain.model';
+import { ChainVerifier, type ChainCheckpoint, type TrustedCheckpoint } from './audit-chain.verifier';
+
+/** VerifyChainRequest: the range (defaults: the whole chain) and what to check besides the chain. */
+export interface VerifyChainRequest {
+  fromSeq?: number | null;
+  toSeq?: number | null;
+  /** Also compare every row's columns with its sealed bytes (in the database; costs time on big ranges). */
+  checkColumns?: boolean;
+  /** Chain heads kept outside the database, e.g. the last checkpoint of an earlier export. */
+  trusted?: TrustedCheckpoint[];
+}
+
+const BATCH = 20_000;
+
+/** AuditChainService verifies the stored chain and publishes the checkpoint keys. */
+@Injectable()
+export class AuditChainService {
+  constructor(
+    private readonly events: AuditEventRepository,
+    @Inject(AUDIT_SIGNER) private readonly signer: AuditSigner,
+  ) {}
+
+  /**
+   * Verifies seq `fromSeq`..`toSeq` against the database, streaming batches (the next batch
+   * loads while the current one is hashed), and names the first broken seq.
+   */
+  async verify(request: VerifyChainRequest = {}): Promise<AuditChainVerificationModel> {
+    const state = await this.events.chainState();
+    const fromSeq = request.fromSeq ?? 1;
+    if (!Number.isSafeInteger(fromSeq) || fromSeq < 1) {
+      throw new AuditException(AuditErrorReason.INVALID_RANGE, `fromSeq must be at least 1, got ${fromSeq}`, { fields: [{ path: 'input.fromSeq', message: 'must be at least 1' }] });
+    }
+    if (request.toSeq != null && request.toSeq < fromSeq) {
+      throw new AuditException(AuditErrorReason.INVALID_RANGE, `toSeq (${request.toSeq}) is before fromSeq (${fromSeq})`, { fields: [{ path: 'input.toSeq', message: 'must not be before fromSeq' }] });
+    }
+    const toHead = request.toSeq == null || request.toSeq >= state.headSeq;
+    const toSeq = toHead ? state.headSeq : request.toSeq!;
+    const [keys, checkpoints, previous, anchorHash] = await Promise.all([
+      this.events.signingKeys(),
+      // Up to the head, take checkpoints beyond it too: a checkpoint past the end means a removed tail.
+      this.events.checkpoints(fromSeq, toHead ? null : toSeq),
+      fromSeq > 1 ? this.events.checkpointBefore(fromSeq) : Promise.resolve(undefined),
+      fromSeq > 1 ? this.events.hashAt(fromSeq - 1) : Promise.resolve(undefined),
+    ]);
+    const verifier = new ChainVerifier({
+      fromSeq,
+      anchorHash,
+      publicKeys: new Map(keys.map((k) => [k.key_id, k.public_key_pem])),
+      checkpoints: checkpoints.map(toChainCheckpoint),
+      previousCheckpoint: previous ? toChainCheckpoint(previous) : undefined,
+      trusted: (request.trusted ?? []).filter((t) => t.seq >= fromSeq && (toHead || t.seq <= toSeq)),
+    });
+    const checkColumns = request.checkColumns ?? true;
+    let next = fromSeq;
+    let batch = next <= toSeq ? this.events.sealedRange(next, toSeq, BATCH, checkColumns) : Promise.resolve([]);
+    while (true) {
+      const rows = await batch;
+      if (rows.length === 0) break;
+      next = Number(rows[rows.length - 1]!.seq) + 1;
+      batch = rows.length === BATCH && next <= toSeq ? this.events.sealedRange(next, toSeq, BATCH, checkColumns) : Promise.resolve([]);
+      const ok = verifier.add(
+        rows.map((row) => ({ seq: Number(row.seq), canonical: row.canonical, prevHash: row.prev_hash, hash: row.hash, columnsMatch: row.columns_match })),
+      );
+      if (!ok) {
+        await batch.catch(() => undefined);
+        break;
+      }
+    }
+    return toVerificationModel(verifier.finish(), state);
+  }
+
+  async publicKey(): Promise<AuditPublicKeyModel> {
+    const keys = await this.events.signingKeys();
+    const knownKeys = keys.map((k) => ({ keyId: k.key_id, algorithm: 'Ed25519', publicKeyPem: k.public_key_pem, firstUsedAt: k.first_used_at }));
+    return {
+      keyId: this.signer.keyId,
+      algorithm: 'Ed25519',
+      publicKeyPem: this.signer.publicKeyPem,
+      firstUsedAt: knownKeys.find((k) => k.keyId === this.signer.keyId)?.firstUsedAt ?? null,
+      knownKeys,
+    };
+  }
+}
+
+export function toChainCheckpoint(row: CheckpointRow): ChainCheckpoint {
+  return { seq: Number(row.seq), hash: row.hash, keyId: row.key_id, payloadBytes: row.payload, signature: row.signature };
+}

@@ -1,0 +1,126 @@
+import { AuditChainProblem } from '../src/chain/audit-chain.verifier';
+import { anEvent, startAuditFixture, tamper, type AuditFixture } from './support/audit-fixture';
+
+describe('audit chain (integration)', () => {
+  let f: AuditFixture;
+
+  beforeEach(async () => {
+    f = await startAuditFixture({ checkpointEveryEvents: 10 });
+    f.sealer.start();
+    for (let i = 0; i < 5; i++) await f.record(Array.from({ length: 10 }, () => anEvent()));
+    await f.waitUntilSealed();
+  });
+
+  afterEach(async () => {
+    await f.close();
+  });
+
+  it('seals every committed event into one gap-free chain that verifies', async () => {
+    const result = await f.chain.verify();
+    expect(result).toMatchObject({
+      valid: true,
+      sealedFrom: 1,
+      sealedTo: 50,
+      pendingCount: 0,
+      checkedFrom: 1,
+      checkedTo: 50,
+      eventsChecked: 50,
+      checkpointsChecked: 5,
+      firstBroken: null,
+    });
+    expect(result.keyIds).toEqual([f.signer.keyId]);
+  });
+
+  it('verifies a sub-range from its anchor', async () => {
+    const result = await f.chain.verify({ fromSeq: 21, toSeq: 35 });
+    expect(result).toMatchObject({ valid: true, checkedFrom: 21, checkedTo: 35, eventsChecked: 15, checkpointsChecked: 1 });
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE of the audit tables', async () => {
+    await expect(f.dataSource.query(`UPDATE audit.event SET action = 'x.y' WHERE seq = 3`)).rejects.toThrow(/sealed at seq 3 and cannot change/);
+    await expect(f.dataSource.query('DELETE FROM audit.event WHERE seq = 3')).rejects.toThrow(/append-only/);
+    await expect(f.dataSource.query('TRUNCATE audit.event')).rejects.toThrow(/append-only/);
+    await expect(f.dataSource.query('DELETE FROM audit.checkpoint')).rejects.toThrow(/append-only/);
+    await expect(f.dataSource.query(`UPDATE audit.checkpoint SET key_id = key_id`)).rejects.toThrow(/append-only/);
+    await expect(f.dataSource.query('TRUNCATE audit.checkpoint')).rejects.toThrow(/append-only/);
+    await expect(f.dataSource.query('DELETE FROM audit.signing_key')).rejects.toThrow(/append-only/);
+  });
+
+  it('names an edited row: columns changed behind the sealed bytes', async () => {
+    await tamper(f.dataSource, `UPDATE audit.event SET action = 'approval.granted' WHERE seq = 17`);
+    const result = await f.chain.verify();
+    expect(result.valid).toBe(false);
+    expect(result.firstBroken).toMatchObject({ seq: 17, problem: AuditChainProblem.EDITED_COLUMNS });
+  });
+
+  it('names an edited row: sealed bytes changed', async () => {
+    await tamper(f.dataSource, `UPDATE audit.event SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), 'Ada', 'Eve'), 'UTF8') WHERE seq = 12`);
+    const result = await f.chain.verify({ checkColumns: false });
+    expect(result.firstBroken).toMatchObject({ seq: 12, problem: AuditChainProblem.HASH_MISMATCH });
+  });
+
+  it('names an edited row whose hash was recomputed: the next link breaks', async () => {
+    await tamper(
+      f.dataSource,
+      `UPDATE audit.event SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), 'Ada', 'Eve'), 'UTF8') WHERE seq = 12;
+       UPDATE audit.event SET hash = sha256(prev_hash || canonical) WHERE seq = 12`,
+    );
+    const result = await f.chain.verify({ checkColumns: false });
+    expect(result.firstBroken).toMatchObject({ seq: 13, problem: AuditChainProblem.BROKEN_LINK });
+  });
+
+  it('names a deleted row', async () => {
+    await tamper(f.dataSource, 'DELETE FROM audit.event WHERE seq = 23');
+    const result = await f.chain.verify();
+    expect(result.firstBroken).toMatchObject({ seq: 23, problem: AuditChainProblem.MISSING_EVENT });
+  });
+
+  it('names two swapped rows', async () => {
+    await tamper(
+      f.dataSource,
+      `UPDATE audit.event SET seq = seq + 1000000 WHERE seq IN (31, 33);
+       UPDATE audit.event SET seq = 33 WHERE seq = 1000031;
+       UPDATE audit.event SET seq = 31 WHERE seq = 1000033`,
+    );
+    const result = await f.chain.verify();
+    expect(result.firstBroken).toMatchObject({ seq: 31, problem: AuditChainProblem.EVENT_MOVED });
+    expect(result.firstBroken?.message).toContain('sealed as seq 33');
+  });
+
+  it('names a forged checkpoint', async () => {
+    await tamper(f.dataSource, `UPDATE audit.checkpoint SET signature = decode(repeat('ab', 64), 'hex') WHERE seq = 30`);
+    const result = await f.chain.verify();
+    expect(result.firstBroken).toMatchObject({ seq: 30, problem: AuditChainProblem.FORGED_CHECKPOINT });
+  });
+
+  it('names a chain rewritten from an edit onwards, against the signed checkpoint', async () => {
+    // The insider edits seq 12 and recomputes every hash after it; only the signatures stop them.
+    await tamper(
+      f.dataSource,
+      `UPDATE audit.event SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), 'Ada', 'Eve'), 'UTF8'), actor_display_name = 'Eve Lovelace' WHERE seq = 12`,
+    );
+    const rows: { seq: string; canonical: Buffer; prev_hash: Buffer }[] = await f.dataSource.query(
+      'SELECT seq, canonical, prev_hash FROM audit.event WHERE seq >= 12 ORDER BY seq',
+    );
+    const { chainHash } = await import('../src/chain/audit-chain.canonical');
+    let prev = rows[0]!.prev_hash;
+    for (const row of rows) {
+      const hash = chainHash(prev, row.canonical);
+      await tamper(f.dataSource, 'UPDATE audit.event SET prev_hash = $1, hash = $2 WHERE seq = $3', [prev, hash, row.seq]);
+      prev = hash;
+    }
+    const result = await f.chain.verify();
+    expect(result.firstBroken).toMatchObject({ seq: 20, problem: AuditChainProblem.CHAIN_REWRITTEN });
+  });
+
+  it('names a truncated tail against a checkpoint kept outside the database', async () => {
+    const [kept] = await f.dataSource.query('SELECT seq, hash FROM audit.checkpoint ORDER BY seq DESC LIMIT 1');
+    await f.sealer.stop();
+    await tamper(f.dataSource, 'DELETE FROM audit.event WHERE seq > 40; DELETE FROM audit.checkpoint WHERE seq > 40');
+    const unaware = await f.chain.verify();
+    expect(unaware.valid).toBe(true); // nothing inside the database can tell...
+    const result = await f.chain.verify({ trusted: [{ seq: Number(kept.seq), hash: kept.hash }] });
+    expect(result.firstBroken).toMatchObject({ seq: 41, problem: AuditChainProblem.TRUNCATED });
+    expect(result.firstBroken?.message).toContain('events 41–50 were removed');
+  });
+});
