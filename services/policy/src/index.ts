@@ -8,3 +8,26 @@ export const policyMigrations: MigrationClass[] = [CreatePolicySchema17957044285
 
 /** The policy service's TypeORM entities. */
 export const policyEntities: Function[] = [];
+
+// JSON Logic: compiler (json-logic-js 2.0.5 semantics), interpreter with tracing, validation.
+export { compileLogic, logicSource, type CompiledLogic, type CompileLogicOptions } from './logic/logic.compiler';
+export { interpretLogic, type LogicTraceStep } from './logic/logic.interpreter';
+export { LogicException, LogicExceptionCode, formatLogicPath, type LogicPath } from './logic/logic.exception';
+export { validateLogic, DEFAULT_LOGIC_LIMITS, LOGIC_OPERATORS, type LogicLimits, type LogicOperator } from './logic/logic.validator';
+
+// Policy documents: model, schemas, checks, YAML loading with file:line problems, content hash.
+export * from './policy-document/policy-document.model';
+export { POLICY_SCHEMA, POLICY_TESTS_SCHEMA } from './policy-document/policy.schema';
+export { POLICY_INPUT_SCHEMA } from './policy-document/policy-input.schema';
+export { checkPolicyDocument, checkPolicyInput, checkPolicyTestsDocument, POLICY_LOGIC_LIMITS } from './policy-document/policy-document.checker';
+export { parseYamlSource, loadPolicyFile, loadPolicyDirectory, findPolicyFiles, type LoadedPolicy, type YamlSource } from './policy-document/policy-document.loader';
+export { lintPolicyDirectory } from './policy-document/policy-document.linter';
+export { canonicalJson, policyContentHash } from './policy-document/policy-content.hash';
+
+// Decisions: compile a policy version once, evaluate it on input documents.
+export { compilePolicy, PolicyException, type CompiledPolicy, type CompiledRule } from './decision/compiled-policy';
+export { evaluatePolicy, failClosedOutcome, type EvaluatePolicyOptions } from './decision/decision.evaluator';
+export type { ApprovalRequirement, Decision, DecisionBasis, DecisionError, MatchedRule, RuleExplanation } from './decision/decision.model';
+
+// Policy tests (tests.yaml beside each policy).
+export { runPolicyTests, type PolicyTestReport, type PolicyTestResult, type PolicyTestCaseResult } from './policy-test/policy-test.runner';

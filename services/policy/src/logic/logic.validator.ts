@@ -57,7 +57,7 @@ export function validateLogic(rule: unknown, limits: LogicLimits = DEFAULT_LOGIC
       node.forEach((item, index) => visit(item, [...path, index], depth + 1, evaluated));
       return;
     }
-    if (typeof node !== 'object' || (Object.getPrototypeOf(node) !== Object.prototype && Object.getPrototypeOf(node) !== null)) {
+    if (typeof node !== 'object' || Object.prototype.toString.call(node) !== '[object Object]') {
       throw new LogicException(LogicExceptionCode.NotJson, `a ${typeof node} is not a JSON value`, path);
     }
     const keys = Object.keys(node);
