@@ -1,4 +1,10 @@
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, type GraphQLResponse, type TestApp } from './support/test-app';
+
+interface Page {
+  edges: { node: { name: string } }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+}
 
 const APPLICATION_FIELDS = `id name team description archived archivedAt createdAt
   environments { id name position regulated tier timezone }`;
@@ -132,9 +138,9 @@ describe('applications over HTTP GraphQL', () => {
       let after: string | null = null;
       let pages = 0;
       do {
-        const { data, errors } = await api.graphql<{ applications: { edges: { node: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number } }>(LIST, { first: 2, after });
-        expect(errors).toBeUndefined();
-        const page = data!.applications;
+        const response: GraphQLResponse<{ applications: Page }> = await api.graphql(LIST, { first: 2, after });
+        expect(response.errors).toBeUndefined();
+        const page: Page = response.data!.applications;
         expect(page.edges.length).toBeLessThanOrEqual(2);
         seen.push(...page.edges.map((e) => e.node.name));
         after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
