@@ -1,0 +1,106 @@
+import { AuditErrorReason } from '../src/audit.exception';
+import { recordAuditEvent } from '../src/audit-event/audit-event.recorder';
+import { AuditSealer } from '../src/chain/audit-sealer';
+import { anEvent, startAuditFixture, type AuditFixture } from './support/audit-fixture';
+
+describe('recordAuditEvent (integration)', () => {
+  let f: AuditFixture;
+
+  beforeEach(async () => {
+    f = await startAuditFixture();
+  });
+
+  afterEach(async () => {
+    await f.close();
+  });
+
+  it('writes nothing when the caller rolls back', async () => {
+    await expect(
+      f.dataSource.transaction(async (manager) => {
+        await recordAuditEvent(manager, anEvent());
+        throw new Error('the action failed');
+      }),
+    ).rejects.toThrow('the action failed');
+    expect(await f.repository.chainState()).toEqual({ headSeq: 0, pendingCount: 0 });
+  });
+
+  it('refuses to record outside a transaction', async () => {
+    await expect(recordAuditEvent(f.dataSource.manager, anEvent())).rejects.toMatchObject({ reason: AuditErrorReason.NOT_IN_TRANSACTION });
+  });
+
+  it('refuses an event with a malformed action or missing subject, naming each problem', async () => {
+    const error = await f.dataSource
+      .transaction((manager) => recordAuditEvent(manager, anEvent({ action: 'Created', subject: { type: '', id: 'x' } })))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: AuditErrorReason.INVALID_EVENT });
+    expect((error as { details: { problems: string[] } }).details.problems).toEqual([
+      'action must be a dotted lower-case name such as promotion.requested, got "Created"',
+      'subject.type is required',
+    ]);
+  });
+
+  it('shows an event as pending until it is sealed', async () => {
+    await f.record([anEvent()]);
+    expect(await f.repository.chainState()).toEqual({ headSeq: 0, pendingCount: 1 });
+    f.sealer.start();
+    await f.waitUntilSealed();
+    expect(await f.repository.chainState()).toEqual({ headSeq: 1, pendingCount: 0 });
+  });
+
+  it('seals an event that commits after later-inserted ones, without a gap', async () => {
+    f.sealer.start();
+    const slow = f.dataSource.createQueryRunner();
+    await slow.connect();
+    await slow.startTransaction();
+    await recordAuditEvent(slow.manager, anEvent({ action: 'slow.writer' })); // smaller insertion key, uncommitted
+    await f.record([anEvent(), anEvent()]);
+    await f.waitUntilSealed();
+    expect((await f.repository.chainState()).headSeq).toBe(2);
+    await slow.commitTransaction();
+    await slow.release();
+    await f.waitUntilSealed();
+    const [late] = await f.dataSource.query(`SELECT seq FROM audit.event WHERE action = 'slow.writer'`);
+    expect(Number(late.seq)).toBe(3);
+    expect(await f.chain.verify()).toMatchObject({ valid: true, eventsChecked: 3 });
+  });
+
+  it('lets exactly one sealer lead, and another take over when it stops', async () => {
+    const second = new AuditSealer(f.dataSource, f.signer, { checkpointEveryEvents: 1000, checkpointEverySeconds: 60, standbyRetryMs: 20 });
+    f.sealer.start();
+    second.start();
+    await f.record([anEvent()]);
+    await f.waitUntilSealed();
+    expect([f.sealer.isLeader, second.isLeader].filter(Boolean)).toHaveLength(1);
+    const [leader, standby] = f.sealer.isLeader ? [f.sealer, second] : [second, f.sealer];
+    await leader.stop();
+    await f.record([anEvent(), anEvent()]);
+    await f.waitUntilSealed();
+    expect(standby.isLeader).toBe(true);
+    await standby.stop();
+    expect(await f.chain.verify()).toMatchObject({ valid: true, eventsChecked: 3 });
+  });
+
+  it('lets a standby take over when the leader loses its database connection', async () => {
+    const second = new AuditSealer(f.dataSource, f.signer, { checkpointEveryEvents: 1000, checkpointEverySeconds: 60, standbyRetryMs: 20 });
+    f.sealer.start();
+    await f.record([anEvent()]);
+    await f.waitUntilSealed();
+    second.start();
+    await f.dataSource.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    await f.record([anEvent(), anEvent()]);
+    await f.waitUntilSealed();
+    await second.stop();
+    expect(await f.chain.verify()).toMatchObject({ valid: true, eventsChecked: 3 });
+  });
+
+  it('seals what is pending and signs the head when it stops', async () => {
+    f.sealer.start();
+    await f.record(Array.from({ length: 3 }, () => anEvent()));
+    await f.sealer.stop();
+    expect(await f.repository.chainState()).toEqual({ headSeq: 3, pendingCount: 0 });
+    const [checkpoint] = await f.dataSource.query('SELECT max(seq) AS seq FROM audit.checkpoint');
+    expect(Number(checkpoint.seq)).toBe(3);
+  });
+});
