@@ -1,10 +1,10 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
-import { LogicException } from '../logic/logic.exception';
+import { LogicException, LogicExceptionCode } from '../logic/logic.exception';
 import { validateLogic, type LogicLimits } from '../logic/logic.validator';
 import { checkRuleVariables } from './input-variable.checker';
 import { POLICY_INPUT_SCHEMA } from './policy-input.schema';
-import type { DocumentPath, PolicyDocument, PolicyIssue } from './policy-document.model';
+import type { DocumentPath, PolicyIssue, PolicyRule } from './policy-document.model';
 import { POLICY_SCHEMA, POLICY_TESTS_SCHEMA } from './policy.schema';
 
 /** Limits on each rule's `when`, checked when a policy is loaded or published. */
@@ -21,25 +21,27 @@ const validateInputSchema = ajv.compile(POLICY_INPUT_SCHEMA);
  * rule reads is a field of the input document). An empty list means the policy can be compiled.
  */
 export function checkPolicyDocument(value: unknown): PolicyIssue[] {
-  const schemaIssues = schemaErrors(validatePolicySchema, value);
-  if (schemaIssues.length) return schemaIssues;
-  const document = value as PolicyDocument;
-  const issues: PolicyIssue[] = [];
+  const issues = schemaErrors(validatePolicySchema, value);
+  // Rule logic is checked even when the schema failed elsewhere, so one run shows every problem.
+  const rules = (value as { rules?: unknown } | null)?.rules;
+  if (!Array.isArray(rules)) return issues;
   const seen = new Map<string, number>();
-  document.rules.forEach((rule, index) => {
-    const first = seen.get(rule.id);
+  rules.forEach((rule: Partial<PolicyRule> | null, index) => {
+    if (typeof rule !== 'object' || rule === null || !('when' in rule)) return;
+    const label = typeof rule.id === 'string' ? `rule "${rule.id}"` : `rules[${index}]`;
+    const first = seen.get(String(rule.id));
     if (first !== undefined) issues.push({ path: ['rules', index, 'id'], reason: `rule id "${rule.id}" is already used by rules[${first}]` });
-    else seen.set(rule.id, index);
+    else seen.set(String(rule.id), index);
     const at: DocumentPath = ['rules', index, 'when'];
     try {
       validateLogic(rule.when, POLICY_LOGIC_LIMITS);
     } catch (error) {
       if (!(error instanceof LogicException)) throw error;
-      issues.push({ path: [...at, ...error.path], reason: `rule "${rule.id}": ${error.reason}` });
-      return;
+      issues.push({ path: [...at, ...error.path], reason: `${label}: ${error.reason}` });
+      if (error.code !== LogicExceptionCode.UnknownOperator) return;
     }
     for (const issue of checkRuleVariables(rule.when, POLICY_INPUT_SCHEMA, at)) {
-      issues.push({ path: issue.path, reason: `rule "${rule.id}": ${issue.reason}` });
+      issues.push({ path: issue.path, reason: `${label}: ${issue.reason}` });
     }
   });
   return issues;
@@ -81,8 +83,8 @@ function describeSchemaError(error: ErrorObject): PolicyIssue {
       return { path, reason: `${where} must have \`${String(error.params.missingProperty)}\`` };
     case 'not':
       if (last === 'default') return { path, reason: 'default may not be allow for a policy that applies to regulated environments (appliesTo.regulated: true): it must fail closed' };
-      if (path.length === 0) return { path, reason: '`defaultApprovals` is only allowed when default is require_approval' };
-      return { path, reason: `\`approvals\` is only allowed on a rule whose effect is require_approval (${where})` };
+      if (path.length === 0) return { path: ['defaultApprovals'], reason: '`defaultApprovals` is only allowed when default is require_approval' };
+      return { path: [...path, 'approvals'], reason: '`approvals` is only allowed on a rule whose effect is require_approval' };
     case 'enum':
       return { path, reason: `${where} must be one of ${(error.params.allowedValues as unknown[]).join(', ')}` };
     default:

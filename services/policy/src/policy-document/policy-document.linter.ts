@@ -39,7 +39,7 @@ export function lintPolicyDirectory(dir: string): PolicyProblem[] {
     );
   }
   problems.push(...lintManifest(dir, loaded));
-  return problems;
+  return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }
 
 function lintManifest(dir: string, loaded: ReturnType<typeof loadPolicyDirectory>): PolicyProblem[] {
