@@ -21,7 +21,7 @@ export {
   type ChainVerificationResult,
   type TrustedCheckpoint,
 } from './chain/audit-chain.verifier';
-export { canonicalBytes, canonicalJson, chainHash, GENESIS_HASH } from './chain/audit-chain.canonical';
+export { canonicalBytes, canonicalJson, chainHash, GENESIS_HASH, keyIdOf } from './chain/audit-chain.canonical';
 export { AuditSigner, loadAuditSigner, generatePrivateKeyPem } from './checkpoint/audit-signer';
 export { verifyAuditExport, type ExportVerificationOptions, type ExportVerificationResult } from './export/audit-export.verifier';
 export type { ExportHeader, ExportEventLine, ExportCheckpointLine, ExportEndLine } from './export/audit-export.format';

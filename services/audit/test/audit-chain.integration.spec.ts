@@ -1,3 +1,4 @@
+import { chainHash } from '../src/chain/audit-chain.canonical';
 import { AuditChainProblem } from '../src/chain/audit-chain.verifier';
 import { anEvent, startAuditFixture, tamper, type AuditFixture } from './support/audit-fixture';
 
@@ -102,7 +103,6 @@ describe('audit chain (integration)', () => {
     const rows: { seq: string; canonical: Buffer; prev_hash: Buffer }[] = await f.dataSource.query(
       'SELECT seq, canonical, prev_hash FROM audit.event WHERE seq >= 12 ORDER BY seq',
     );
-    const { chainHash } = await import('../src/chain/audit-chain.canonical');
     let prev = rows[0]!.prev_hash;
     for (const row of rows) {
       const hash = chainHash(prev, row.canonical);
