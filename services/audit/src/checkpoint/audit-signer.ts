@@ -40,7 +40,8 @@ export type AuditSignerSource = 'configured' | 'generated' | 'loaded-from-data-d
 
 /**
  * Chooses the checkpoint key. A configured key (GATEHOUSE_AUDIT_SIGNING_KEY) always wins.
- * Without one, in embedded mode or outside production, a key is generated once into
+ * Without one, tests get a key that lives as long as the process; in embedded mode or in
+ * development, a key is generated once into
  * `${dataDir}/audit-signing-key.pem` (mode 600) and reused, with a warning. In production on
  * an external database there is no safe default: every replica would invent its own key and
  * the key would live beside the data it vouches for, so start-up is refused.
@@ -53,6 +54,7 @@ export function loadAuditSigner(config: Config, warn: (message: string) => void)
       'GATEHOUSE_AUDIT_SIGNING_KEY is required in production with an external DATABASE_URL: audit checkpoints must be signed by a key kept outside the database (generate one with `openssl genpkey -algorithm ed25519`).',
     );
   }
+  if (config.nodeEnv === 'test') return { signer: AuditSigner.generate(), source: 'ephemeral' };
   const file = join(config.dataDir, GENERATED_KEY_FILE);
   try {
     if (existsSync(file)) {

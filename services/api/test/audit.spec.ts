@@ -1,0 +1,111 @@
+import { AuditActorKind, AuditRecorder } from '@gatehouse/audit';
+import { DataSource } from 'typeorm';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const EVENTS = `query Events($filter: AuditEventFilterInput, $first: Int, $after: String) {
+  auditEvents(filter: $filter, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { seq status action actor { kind id } subject { type id } data hash prevHash } }
+  }
+}`;
+
+describe('audit GraphQL API', () => {
+  let app: TestApp;
+
+  const record = async (count: number, subjectId: string) => {
+    const recorder = app.app.get(AuditRecorder);
+    await app.app.get(DataSource).transaction(async (manager) => {
+      for (let i = 0; i < count; i++) {
+        await recorder.record(manager, {
+          action: 'promotion.requested',
+          actor: { kind: AuditActorKind.USER, id: 'alice', displayName: 'Alice' },
+          subject: { type: 'change', id: subjectId },
+          data: { i },
+        });
+      }
+    });
+  };
+  const sealed = async () => {
+    for (;;) {
+      const { data } = await app.graphql<{ verifyAuditChain: { pendingCount: number } }>('{ verifyAuditChain { pendingCount } }');
+      if (data!.verifyAuditChain.pendingCount === 0) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp({ GATEHOUSE_AUDIT_CHECKPOINT_EVERY: '5' });
+    await record(12, 'chg-1');
+    await record(3, 'chg-2');
+    await sealed();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('lists events newest first, filtered by subject, page by page', async () => {
+    const first = await app.graphql<any>(EVENTS, { filter: { subjectType: 'change', subjectId: 'chg-1' }, first: 10 });
+    expect(first.errors).toBeUndefined();
+    const page1 = first.data.auditEvents;
+    expect(page1.totalCount).toBe(12);
+    expect(page1.edges.map((e: any) => e.node.seq)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
+    const second = await app.graphql<any>(EVENTS, { filter: { subjectType: 'change', subjectId: 'chg-1' }, first: 10, after: page1.pageInfo.endCursor });
+    expect(second.data.auditEvents.edges.map((e: any) => e.node.seq)).toEqual([2, 1]);
+    expect(second.data.auditEvents.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('refuses a page larger than 500 with VALIDATION_FAILED', async () => {
+    const response = await app.graphql(EVENTS, { first: 501 });
+    expect(response.errors?.[0]?.extensions.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('returns one event by seq with its chain links, and NOT_FOUND past the head', async () => {
+    const found = await app.graphql<any>('query { auditEvent(seq: 2) { seq previousSeq nextSeq prevHash hash canonical } }');
+    const before = await app.graphql<any>('query { auditEvent(seq: 1) { hash } }');
+    expect(found.data.auditEvent).toMatchObject({ seq: 2, previousSeq: 1, nextSeq: 3, prevHash: before.data.auditEvent.hash });
+    const missing = await app.graphql('query { auditEvent(seq: 999) { seq } }');
+    expect(missing.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('verifies the chain and reports range, pending count and checkpoints', async () => {
+    const response = await app.graphql<any>(
+      '{ verifyAuditChain(input: { fromSeq: 1 }) { valid sealedFrom sealedTo pendingCount checkedFrom checkedTo checkpointsChecked firstBroken { seq problem } } }',
+    );
+    expect(response.data.verifyAuditChain).toEqual({
+      valid: true, sealedFrom: 1, sealedTo: 15, pendingCount: 0, checkedFrom: 1, checkedTo: 15, checkpointsChecked: 3, firstBroken: null,
+    });
+  });
+
+  it('publishes the checkpoint public key', async () => {
+    const response = await app.graphql<any>('{ auditPublicKey { keyId algorithm publicKeyPem knownKeys { keyId } } }');
+    const key = response.data.auditPublicKey;
+    expect(key.algorithm).toBe('Ed25519');
+    expect(key.publicKeyPem).toContain('BEGIN PUBLIC KEY');
+    expect(key.knownKeys.map((k: any) => k.keyId)).toContain(key.keyId);
+  });
+
+  it('gathers the audit trail of a change', async () => {
+    const response = await app.graphql<any>('query { changeEvidence(change: "chg-2") { changeId headSeq events { seq action } } }');
+    expect(response.data.changeEvidence).toEqual({
+      changeId: 'chg-2', headSeq: 15, events: [13, 14, 15].map((seq) => ({ seq, action: 'promotion.requested' })),
+    });
+  });
+
+  it('streams a JSONL export over HTTP that carries the checkpoints and the key', async () => {
+    const response = await fetch(`${app.url}/audit/export?format=jsonl`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/x-ndjson');
+    const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines[0]).toMatchObject({ type: 'gatehouse.audit.export', fromSeq: 1, toSeq: 15 });
+    expect(lines.filter((l) => l.type === 'event')).toHaveLength(15);
+    expect(lines.filter((l) => l.type === 'checkpoint').map((l) => l.seq)).toEqual([5, 10, 15]);
+    expect(lines.at(-1)).toEqual({ type: 'end', events: 15, checkpoints: 3, lastSeq: 15 });
+  });
+
+  it('refuses an export with a bad format', async () => {
+    const response = await fetch(`${app.url}/audit/export?format=xml`);
+    expect(response.status).toBe(400);
+  });
+});
