@@ -10,6 +10,14 @@ const EVENTS = `query Events($filter: AuditEventFilterInput, $first: Int, $after
   }
 }`;
 
+interface EventsPage {
+  auditEvents: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { seq: number } }[] };
+}
+interface OneEvent {
+  auditEvent: { seq: number; previousSeq: number | null; nextSeq: number | null; prevHash: string; hash: string };
+}
+type ExportLine = { type: string; seq?: number } & Record<string, unknown>;
+
 describe('audit GraphQL API', () => {
   let app: TestApp;
 
@@ -46,14 +54,14 @@ describe('audit GraphQL API', () => {
   });
 
   it('lists events newest first, filtered by subject, page by page', async () => {
-    const first = await app.graphql<any>(EVENTS, { filter: { subjectType: 'change', subjectId: 'chg-1' }, first: 10 });
+    const first = await app.graphql<EventsPage>(EVENTS, { filter: { subjectType: 'change', subjectId: 'chg-1' }, first: 10 });
     expect(first.errors).toBeUndefined();
-    const page1 = first.data.auditEvents;
+    const page1 = first.data!.auditEvents;
     expect(page1.totalCount).toBe(12);
-    expect(page1.edges.map((e: any) => e.node.seq)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
-    const second = await app.graphql<any>(EVENTS, { filter: { subjectType: 'change', subjectId: 'chg-1' }, first: 10, after: page1.pageInfo.endCursor });
-    expect(second.data.auditEvents.edges.map((e: any) => e.node.seq)).toEqual([2, 1]);
-    expect(second.data.auditEvents.pageInfo.hasNextPage).toBe(false);
+    expect(page1.edges.map((e) => e.node.seq)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
+    const second = await app.graphql<EventsPage>(EVENTS, { filter: { subjectType: 'change', subjectId: 'chg-1' }, first: 10, after: page1.pageInfo.endCursor });
+    expect(second.data!.auditEvents.edges.map((e) => e.node.seq)).toEqual([2, 1]);
+    expect(second.data!.auditEvents.pageInfo.hasNextPage).toBe(false);
   });
 
   it('refuses a page larger than 500 with VALIDATION_FAILED', async () => {
@@ -62,33 +70,35 @@ describe('audit GraphQL API', () => {
   });
 
   it('returns one event by seq with its chain links, and NOT_FOUND past the head', async () => {
-    const found = await app.graphql<any>('query { auditEvent(seq: 2) { seq previousSeq nextSeq prevHash hash canonical } }');
-    const before = await app.graphql<any>('query { auditEvent(seq: 1) { hash } }');
-    expect(found.data.auditEvent).toMatchObject({ seq: 2, previousSeq: 1, nextSeq: 3, prevHash: before.data.auditEvent.hash });
+    const found = await app.graphql<OneEvent>('query { auditEvent(seq: 2) { seq previousSeq nextSeq prevHash hash canonical } }');
+    const before = await app.graphql<OneEvent>('query { auditEvent(seq: 1) { hash } }');
+    expect(found.data!.auditEvent).toMatchObject({ seq: 2, previousSeq: 1, nextSeq: 3, prevHash: before.data!.auditEvent.hash });
     const missing = await app.graphql('query { auditEvent(seq: 999) { seq } }');
     expect(missing.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
   });
 
   it('verifies the chain and reports range, pending count and checkpoints', async () => {
-    const response = await app.graphql<any>(
+    const response = await app.graphql<{ verifyAuditChain: unknown }>(
       '{ verifyAuditChain(input: { fromSeq: 1 }) { valid sealedFrom sealedTo pendingCount checkedFrom checkedTo checkpointsChecked firstBroken { seq problem } } }',
     );
-    expect(response.data.verifyAuditChain).toEqual({
+    expect(response.data!.verifyAuditChain).toEqual({
       valid: true, sealedFrom: 1, sealedTo: 15, pendingCount: 0, checkedFrom: 1, checkedTo: 15, checkpointsChecked: 3, firstBroken: null,
     });
   });
 
   it('publishes the checkpoint public key', async () => {
-    const response = await app.graphql<any>('{ auditPublicKey { keyId algorithm publicKeyPem knownKeys { keyId } } }');
-    const key = response.data.auditPublicKey;
+    const response = await app.graphql<{ auditPublicKey: { keyId: string; algorithm: string; publicKeyPem: string; knownKeys: { keyId: string }[] } }>(
+      '{ auditPublicKey { keyId algorithm publicKeyPem knownKeys { keyId } } }',
+    );
+    const key = response.data!.auditPublicKey;
     expect(key.algorithm).toBe('Ed25519');
     expect(key.publicKeyPem).toContain('BEGIN PUBLIC KEY');
-    expect(key.knownKeys.map((k: any) => k.keyId)).toContain(key.keyId);
+    expect(key.knownKeys.map((k) => k.keyId)).toContain(key.keyId);
   });
 
   it('gathers the audit trail of a change', async () => {
-    const response = await app.graphql<any>('query { changeEvidence(change: "chg-2") { changeId headSeq events { seq action } } }');
-    expect(response.data.changeEvidence).toEqual({
+    const response = await app.graphql<{ changeEvidence: unknown }>('query { changeEvidence(change: "chg-2") { changeId headSeq events { seq action } } }');
+    expect(response.data!.changeEvidence).toEqual({
       changeId: 'chg-2', headSeq: 15, events: [13, 14, 15].map((seq) => ({ seq, action: 'promotion.requested' })),
     });
   });
@@ -97,7 +107,7 @@ describe('audit GraphQL API', () => {
     const response = await fetch(`${app.url}/audit/export?format=jsonl`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('application/x-ndjson');
-    const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line));
+    const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line) as ExportLine);
     expect(lines[0]).toMatchObject({ type: 'gatehouse.audit.export', fromSeq: 1, toSeq: 15 });
     expect(lines.filter((l) => l.type === 'event')).toHaveLength(15);
     expect(lines.filter((l) => l.type === 'checkpoint').map((l) => l.seq)).toEqual([5, 10, 15]);
