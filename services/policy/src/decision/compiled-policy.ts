@@ -1,8 +1,8 @@
-import { compileLogic, type CompiledLogic } from '../logic/logic.compiler';
+import { compileLogic, compileRuleSet, MAX_RULE_SET_SIZE, type CompiledLogic, type CompiledRuleSet } from '../logic/logic.compiler';
 import { checkPolicyDocument, POLICY_LOGIC_LIMITS } from '../policy-document/policy-document.checker';
 import { policyContentHash } from '../policy-document/policy-content.hash';
 import type { ApprovalRule, Effect, PolicyDocument, PolicyIssue } from '../policy-document/policy-document.model';
-import type { MatchedRule } from './decision.model';
+import type { Decision, MatchedRule } from './decision.model';
 
 /** CompiledRule is one rule with its `when` compiled and its report entry prepared. */
 export interface CompiledRule {
@@ -25,6 +25,10 @@ export interface CompiledPolicy {
   readonly default: Effect;
   readonly defaultApprovals?: Readonly<ApprovalRule>;
   readonly rules: readonly CompiledRule[];
+  /** All rules in one generated function (bit mask of matches), when there are at most 30. */
+  readonly ruleSet?: CompiledRuleSet;
+  /** Frozen decisions by mask of matched rules: the same matches always decide the same. */
+  readonly decisions: Map<number, Decision>;
 }
 
 /** PolicyException: the document is not a valid policy; `issues` says where and why. */
@@ -61,10 +65,13 @@ export function compilePolicy(document: unknown): CompiledPolicy {
     default: policy.default,
     defaultApprovals: policy.defaultApprovals,
     rules: Object.freeze(rules),
+    ruleSet: rules.length <= MAX_RULE_SET_SIZE ? compileRuleSet(policy.rules.map((rule) => rule.when), { limits: POLICY_LOGIC_LIMITS }) : undefined,
+    decisions: new Map<number, Decision>(),
   });
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes a value and everything it holds. */
+export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);

@@ -1,6 +1,6 @@
 import { interpretLogic, type LogicTraceStep } from '../logic/logic.interpreter';
 import { EFFECT_RANK, type ApprovalRule, type Effect } from '../policy-document/policy-document.model';
-import type { CompiledPolicy, CompiledRule } from './compiled-policy';
+import { deepFreeze, type CompiledPolicy, type CompiledRule } from './compiled-policy';
 import type { ApprovalRequirement, Decision, DecisionError, RuleExplanation } from './decision.model';
 import { explainSteps, formatValue } from './decision.explainer';
 
@@ -12,28 +12,45 @@ export interface EvaluatePolicyOptions {
 const EFFECTS: readonly Effect[] = ['allow', 'require_approval', 'deny'];
 
 /**
- * Decides on one input document. Every matching rule is reported; the most restrictive effect
+ * Decides on one input document. Without `trace` the decision is a frozen object shared by
+ * every evaluation that matched the same rules (copy it to change it); with `trace` the rules
+ * are interpreted and every rule is explained. Every matching rule is reported; the most restrictive effect
  * wins (deny > require_approval > allow); approvals of all matching require_approval rules add
  * up per group; no match gives the policy's default. A rule that throws or returns anything but
  * a boolean fails the decision closed (see failClosedOutcome).
  */
 export function evaluatePolicy(policy: CompiledPolicy, input: unknown, options: EvaluatePolicyOptions = {}): Decision {
   if (options.trace) return evaluateTraced(policy, input);
-  const rules = policy.rules;
-  const matched: CompiledRule[] = [];
-  for (let i = 0; i < rules.length; i += 1) {
-    let result: unknown;
-    try {
-      result = rules[i].test(input);
-    } catch {
-      // The traced pass finds every failing rule and explains it.
-      return evaluateTraced(policy, input);
-    }
-    if (result === true) matched.push(rules[i]);
-    else if (result !== false) return evaluateTraced(policy, input);
+  let mask: number;
+  try {
+    mask = policy.ruleSet ? policy.ruleSet(input) : maskRuleByRule(policy.rules, input);
+  } catch {
+    // The traced pass finds every failing rule and explains it.
+    return evaluateTraced(policy, input);
   }
-  return decide(policy, matched, [], []);
+  if (mask < 0) return evaluateTraced(policy, input);
+  // The same matched rules always make the same decision: build it once, share it frozen.
+  let decision = policy.decisions.get(mask);
+  if (decision === undefined) {
+    decision = deepFreeze(decide(policy, policy.rules.filter((_, index) => Math.floor(mask / 2 ** index) % 2 === 1), [], []));
+    if (policy.decisions.size < DECISION_CACHE_LIMIT) policy.decisions.set(mask, decision);
+  }
+  return decision;
 }
+
+/** The mask of matching rules for policies too large for one rule set (bits beyond 30 via 2 ** i). */
+function maskRuleByRule(rules: readonly CompiledRule[], input: unknown): number {
+  let mask = 0;
+  for (let i = 0; i < rules.length; i += 1) {
+    const result = rules[i].test(input);
+    if (result === true) mask += 2 ** i;
+    else if (result !== false) return -(i + 1);
+  }
+  return mask;
+}
+
+/** Bounds the per-policy cache of decisions (one per distinct set of matched rules). */
+const DECISION_CACHE_LIMIT = 4096;
 
 function evaluateTraced(policy: CompiledPolicy, input: unknown): Decision {
   const matched: CompiledRule[] = [];

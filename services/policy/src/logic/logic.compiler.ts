@@ -20,7 +20,9 @@ interface Scope {
 const COMPARISONS: Record<string, string> = { '==': '==', '===': '===', '!=': '!=', '!==': '!==', '>': '>', '>=': '>=' };
 const ARITHMETIC: Record<string, string> = { '%': '%', '/': '/' };
 const HELPERS: Record<string, string> = { cat: 'concat', merge: 'merge', substr: 'substring', min: 'min', max: 'max' };
-const ITERATORS: Record<string, string> = { filter: 'filterOp', map: 'mapOp', all: 'allOp', none: 'noneOp', some: 'someOp' };
+/** The runtime helpers generated code may call, each bound to `$<name>`. */
+const RUNTIME_NAMES = Object.keys(rt).filter((name) => typeof (rt as Record<string, unknown>)[name] === 'function');
+const ITERATORS: Record<string, string> = { filter: 'filterOp', map: 'mapOp' };
 
 /**
  * LogicCodegen turns a validated rule tree into JavaScript source. Every literal goes through
@@ -36,10 +38,32 @@ class LogicCodegen {
   compile(rule: unknown): string {
     const scope: Scope = { data: 'd0', temps: 0 };
     const body = this.expression(rule, scope).code;
+    return this.source(`return function evaluate(d0) { ${declare(scope)}return ${body}; };`);
+  }
+
+  /**
+   * Compiles several rules into one function returning a bit mask of the rules that are true,
+   * or -(i + 1) when rule i returns something other than a boolean. Exceptions propagate.
+   */
+  compileSet(rules: readonly unknown[]): string {
+    const scope: Scope = { data: 'd0', temps: 0 };
+    const checks = rules.map((rule, index) => {
+      const fragment = this.expression(rule, scope);
+      const bit = 2 ** index;
+      return fragment.boolean
+        ? `if (${fragment.code}) m |= ${bit};`
+        : `r = ${fragment.code}; if (r === true) m |= ${bit}; else if (r !== false) return ${-(index + 1)};`;
+    });
+    return this.source(`return function evaluate(d0) { ${declare(scope)}let r, m = 0; ${checks.join(' ')} return m; };`);
+  }
+
+  private source(main: string): string {
     return [
       '"use strict";',
+      // Runtime helpers as local constants: direct calls, no property lookups per evaluation.
+      `const ${RUNTIME_NAMES.map((name) => `$${name} = rt.${name}`).join(', ')};`,
       ...this.hoisted,
-      `return function evaluate(d0) { ${declare(scope)}return ${body}; };`,
+      main,
     ].join('\n');
   }
 
@@ -67,40 +91,45 @@ class LogicCodegen {
       return { code: withExtra(2, `(${arg(0).code} ${COMPARISONS[operator]} ${arg(1).code})`), boolean: true };
     }
     if (operator in ARITHMETIC) return { code: withExtra(2, `(${arg(0).code} ${ARITHMETIC[operator]} ${arg(1).code})`), boolean: false };
-    if (operator in HELPERS) return { code: `rt.${HELPERS[operator]}(${all().join(', ')})`, boolean: false };
-    if (operator in ITERATORS) {
-      return { code: `rt.${ITERATORS[operator]}(${arg(0).code}, ${this.scoped(operands[1])})`, boolean: ['all', 'none', 'some'].includes(operator) };
+    if (operator === 'substr' && operands.length <= 3 && (operands.length < 3 || (typeof operands[2] === 'number' && operands[2] >= 0))) {
+      // Without a negative length, substr is String.prototype.substr itself.
+      return { code: `String(${arg(0).code}).substr(${arg(1).code}, ${arg(2).code})`, boolean: false };
     }
+    if (operator in HELPERS) return { code: `$${HELPERS[operator]}(${all().join(', ')})`, boolean: false };
+    if (operator === 'all' || operator === 'none' || operator === 'some') {
+      return { code: `${this.quantifier(operator, operands[1])}(${arg(0).code})`, boolean: true };
+    }
+    if (operator in ITERATORS) return { code: `$${ITERATORS[operator]}(${arg(0).code}, ${this.scoped(operands[1])})`, boolean: false };
     switch (operator) {
       case '<':
       case '<=':
         if (operands.length <= 2) return { code: `(${arg(0).code} ${operator} ${arg(1).code})`, boolean: true };
-        return { code: withExtra(3, `rt.${operator === '<' ? 'lessThan' : 'lessOrEqual'}(${arg(0).code}, ${arg(1).code}, ${arg(2).code})`), boolean: true };
+        return { code: withExtra(3, `$${operator === '<' ? 'lessThan' : 'lessOrEqual'}(${arg(0).code}, ${arg(1).code}, ${arg(2).code})`), boolean: true };
       case '!':
       case '!!': {
         const value = arg(0);
-        const test = value.boolean ? value.code : `rt.truthy(${value.code})`;
+        const test = value.boolean ? value.code : `$truthy(${value.code})`;
         return { code: withExtra(1, operator === '!' ? `!${test}` : test), boolean: true };
       }
       case 'in':
-        return { code: withExtra(2, `rt.contains(${arg(0).code}, ${arg(1).code})`), boolean: true };
+        return { code: withExtra(2, `$contains(${arg(0).code}, ${arg(1).code})`), boolean: true };
       case '+':
         // Sums never become -0, so parseFloat of the running sum is the sum itself.
         return { code: `(${['0', ...all().map((code) => `parseFloat(${code})`)].join(' + ')})`, boolean: false };
       case '*':
         if (operands.length === 1) return arg(0);
         if (operands.length === 2) return { code: `(parseFloat(${arg(0).code}) * parseFloat(${arg(1).code}))`, boolean: false };
-        return { code: `rt.multiply(${all().join(', ')})`, boolean: false };
+        return { code: `$multiply(${all().join(', ')})`, boolean: false };
       case '-':
         if (operands.length <= 1) return { code: `(-${arg(0).code})`, boolean: false };
         if (isLiteral(operands[1])) return { code: withExtra(2, `(${arg(0).code} - ${arg(1).code})`), boolean: false };
-        return { code: withExtra(2, `rt.subtract(${arg(0).code}, ${arg(1).code})`), boolean: false };
+        return { code: withExtra(2, `$subtract(${arg(0).code}, ${arg(1).code})`), boolean: false };
       case 'var':
         return { code: withExtra(2, this.variable(operands, scope)), boolean: false };
       case 'missing':
-        return { code: `rt.missing(${scope.data}, [${all().join(', ')}], reinterpret)`, boolean: false };
+        return { code: `$missing(${scope.data}, [${all().join(', ')}], reinterpret)`, boolean: false };
       case 'missing_some':
-        return { code: withExtra(2, `rt.missingSome(${scope.data}, ${arg(0).code}, ${arg(1).code}, reinterpret)`), boolean: false };
+        return { code: withExtra(2, `$missingSome(${scope.data}, ${arg(0).code}, ${arg(1).code}, reinterpret)`), boolean: false };
       case 'if':
       case '?:':
         return this.conditional(operands, scope);
@@ -109,7 +138,7 @@ class LogicCodegen {
         return this.junction(operator, operands, scope);
       case 'reduce': {
         const initial = typeof operands[2] !== 'undefined' ? arg(2).code : 'null';
-        return { code: `rt.reduceOp(${arg(0).code}, ${this.scoped(operands[1])}, ${initial})`, boolean: false };
+        return { code: `$reduceOp(${arg(0).code}, ${this.scoped(operands[1])}, ${initial})`, boolean: false };
       }
       default:
         // Unreachable after validateLogic; kept so a new operator cannot slip through silently.
@@ -120,8 +149,8 @@ class LogicCodegen {
   /** `var` with a literal path becomes a hoisted getter specialised to that path. */
   private variable(operands: readonly unknown[], scope: Scope): string {
     const [path, fallback] = operands;
-    const notFound = operands.length < 2 ? 'null' : isLiteral(fallback) ? literal(fallback ?? null) : `rt.orNull(${this.expression(fallback, scope).code})`;
-    if (!isLiteral(path)) return `rt.readVar(${scope.data}, ${this.expression(path, scope).code}, ${operands.length < 2 ? 'undefined' : this.expression(fallback, scope).code})`;
+    const notFound = operands.length < 2 ? 'null' : isLiteral(fallback) ? literal(fallback ?? null) : `$orNull(${this.expression(fallback, scope).code})`;
+    if (!isLiteral(path)) return `$readVar(${scope.data}, ${this.expression(path, scope).code}, ${operands.length < 2 ? 'undefined' : this.expression(fallback, scope).code})`;
     if (rt.isWholeData(path)) return operands.length < 2 ? scope.data : `(${notFound}, ${scope.data})`;
     const segments = rt.splitPath(path);
     const key = JSON.stringify(segments);
@@ -158,14 +187,28 @@ class LogicCodegen {
         tail = { code: `(${part.code} ${operator === 'and' ? '&&' : '||'} ${tail.code})`, boolean: tail.boolean };
       } else {
         const temp = `t${scope.temps++}`;
-        const code = operator === 'and' ? `(rt.truthy(${temp} = ${part.code}) ? ${tail.code} : ${temp})` : `(rt.truthy(${temp} = ${part.code}) ? ${temp} : ${tail.code})`;
+        const code = operator === 'and' ? `($truthy(${temp} = ${part.code}) ? ${tail.code} : ${temp})` : `($truthy(${temp} = ${part.code}) ? ${temp} : ${tail.code})`;
         tail = { code, boolean: false };
       }
     }
     return tail;
   }
 
-  /** The per-element rule of filter/map/all/none/some/reduce, hoisted as its own function. */
+  /** all/none/some as a hoisted loop with the element rule inlined (no callback per element). */
+  private quantifier(operator: 'all' | 'none' | 'some', rule: unknown): string {
+    const name = `q${this.functions++}`;
+    const scope: Scope = { data: `d${name}`, temps: 0 };
+    const test = truthyCode(this.expression(rule, scope));
+    // all: false on empty, first falsy -> false; none: true on empty, first truthy -> false; some: first truthy -> true.
+    const [empty, hit, miss, negate] = { all: ['false', 'false', 'true', true], none: ['true', 'false', 'true', false], some: ['false', 'true', 'false', false] }[operator];
+    this.hoisted.push(
+      `function ${name}(items) { if (!Array.isArray(items) || !items.length) return ${empty}; ${declare(scope)}` +
+        `for (let i = 0; i < items.length; i += 1) { const ${scope.data} = items[i]; if (${negate ? '!' : ''}${test}) return ${hit}; } return ${miss}; }`,
+    );
+    return name;
+  }
+
+  /** The per-element rule of filter/map/reduce, hoisted as its own function. */
   private scoped(rule: unknown): string {
     const name = `s${this.functions++}`;
     const scope: Scope = { data: `d${name}`, temps: 0 };
@@ -186,7 +229,7 @@ function declare(scope: Scope): string {
 }
 
 function truthyCode(fragment: Fragment): string {
-  return fragment.boolean ? fragment.code : `rt.truthy(${fragment.code})`;
+  return fragment.boolean ? fragment.code : `$truthy(${fragment.code})`;
 }
 
 function isLiteral(node: unknown): boolean {
@@ -212,12 +255,29 @@ export interface CompileLogicOptions {
 export function compileLogic(rule: unknown, options: CompileLogicOptions = {}): CompiledLogic {
   validateLogic(rule, options.limits ?? DEFAULT_LOGIC_LIMITS);
   const codegen = new LogicCodegen();
-  const source = codegen.compile(rule);
+  return instantiate(codegen, codegen.compile(rule)) as CompiledLogic;
+}
+
+/** CompiledRuleSet returns a bit mask of the rules that are true (bit i for rule i), or -(i + 1) when rule i is not boolean. */
+export type CompiledRuleSet = (data: unknown) => number;
+
+/** The most rules one CompiledRuleSet can hold (bits of a small integer). */
+export const MAX_RULE_SET_SIZE = 30;
+
+/** Compiles up to MAX_RULE_SET_SIZE rules into one function, as a policy evaluates them together. */
+export function compileRuleSet(rules: readonly unknown[], options: CompileLogicOptions = {}): CompiledRuleSet {
+  if (rules.length > MAX_RULE_SET_SIZE) throw new RangeError(`a rule set holds at most ${MAX_RULE_SET_SIZE} rules`);
+  for (const rule of rules) validateLogic(rule, options.limits ?? DEFAULT_LOGIC_LIMITS);
+  const codegen = new LogicCodegen();
+  return instantiate(codegen, codegen.compileSet(rules)) as CompiledRuleSet;
+}
+
+function instantiate(codegen: LogicCodegen, source: string): (data: unknown) => unknown {
   const factory = new Function('rt', 'k', 'reinterpret', source) as (
     runtime: typeof rt,
     constants: unknown[],
     reinterpret: rt.Reinterpret,
-  ) => CompiledLogic;
+  ) => (data: unknown) => unknown;
   return factory(rt, codegen.constants, (value, data) => interpretLogic(value, data));
 }
 

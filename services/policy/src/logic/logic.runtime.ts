@@ -142,12 +142,6 @@ export function missingSome(data: unknown, need: unknown, options: unknown, rein
   return total - absent.length >= (need as number) ? [] : absent;
 }
 
-/** Evaluates a rule that is a plain value: arrays are evaluated element-wise, the rest is itself. */
-export function reinterpretValue(value: unknown, data: unknown, interpret: Reinterpret): unknown {
-  if (Array.isArray(value)) return value.map((item) => reinterpretValue(item, data, interpret));
-  return isLogic(value) ? interpret(value, data) : value;
-}
-
 /** `filter`, `map`, `all`, `none`, `some`, `reduce` over a data array with a scoped rule. */
 export function filterOp(items: unknown, test: (item: unknown) => unknown): unknown[] {
   if (!Array.isArray(items)) return [];
