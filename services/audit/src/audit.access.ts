@@ -1,10 +1,9 @@
-import { applyDecorators } from '@nestjs/common';
+import { ALL_ROLES, ReadAccess } from '@gatehouse/shared';
 
 /**
- * AuditReadAccess marks everything that reads the audit log. Authentication and roles
- * (issue 3) do not exist yet; when they do, the role guard for auditors and compliance goes
- * here, once, and every audit resolver and the export route get it.
+ * AuditReadAccess marks everything that reads the audit log: any signed-in role may read and
+ * verify it (approvers see the events behind a promotion). Changing it is impossible by design.
  */
 export function AuditReadAccess(): ClassDecorator & MethodDecorator {
-  return applyDecorators();
+  return ReadAccess(...ALL_ROLES);
 }

@@ -1,0 +1,300 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { runMigrations } from '@gatehouse/shared';
+import { auditEntities, auditMigrations } from '../index';
+import { recordAuditEvents } from '../audit-event/audit-event.recorder';
+import { AuditActorKind, type AuditEventInput } from '../audit-event/audit-event.types';
+import { AuditEventRepository } from '../audit-event/audit-event.repository';
+import { AuditEventService } from '../audit-event/audit-event.service';
+import { AuditChainService } from '../chain/audit-chain.service';
+import { ChainVerifier } from '../chain/audit-chain.verifier';
+import { AuditSealer } from '../chain/audit-sealer';
+import { AuditSigner } from '../checkpoint/audit-signer';
+import { AuditExportService } from '../export/audit-export.service';
+import { verifyAuditExport } from '../export/audit-export.verifier';
+import { canonicalJson } from '../chain/audit-chain.canonical';
+
+/**
+ * The audit benchmark: `node services/audit/dist/bench/bench-audit.js` (after building).
+ * Creates a throwaway database on DATABASE_URL's server, generates a history, measures
+ * append throughput with concurrent writers, chain verification, filtered newest-50 reads
+ * and a full export, prints the figures and drops the database.
+ * Env: DATABASE_URL, BENCH_EVENTS (1000000), BENCH_WRITERS (64), BENCH_APPEND_SECONDS (15).
+ */
+const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const WRITERS = Number(process.env.BENCH_WRITERS ?? 64);
+const APPEND_SECONDS = Number(process.env.BENCH_APPEND_SECONDS ?? 15);
+const ACTORS = 2000;
+const SUBJECTS = 100_000;
+
+const figures: Record<string, unknown> = {};
+const say = (line: string) => console.log(`[bench:audit] ${line}`);
+const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+
+async function main(): Promise<void> {
+  const name = `gatehouse_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: SERVER });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  say(`database ${name} on ${url.host}; synchronous_commit=${(await admin.query('SHOW synchronous_commit')).rows[0].synchronous_commit}, fsync=${(await admin.query('SHOW fsync')).rows[0].fsync}`);
+  let dataSource: DataSource | undefined;
+  let sealer: AuditSealer | undefined;
+  try {
+    await runMigrations(url.toString(), auditMigrations);
+    dataSource = await new DataSource({ type: 'postgres', url: url.toString(), entities: auditEntities, logging: false, extra: { max: WRITERS + 2 } }).initialize();
+    const signer = AuditSigner.generate();
+    const repository = new AuditEventRepository(dataSource);
+    sealer = new AuditSealer(dataSource, signer, { checkpointEveryEvents: 1000, checkpointEverySeconds: 60, batchSize: 10_000 });
+
+    await generate(dataSource, sealer, repository);
+    await append(dataSource, repository);
+    await sealer.stop();
+    await dataSource.query('VACUUM ANALYZE audit.event');
+    const total = (await repository.chainState()).headSeq;
+    await verify(repository, signer, total);
+    await reads(repository, dataSource);
+    await exportAll(repository, total);
+
+    console.log(JSON.stringify(figures, null, 2));
+  } finally {
+    await sealer?.stop().catch(() => undefined);
+    await dataSource?.destroy().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+    say(`dropped ${name}`);
+  }
+}
+
+/** Inserts EVENTS events with SQL (what writers would have committed), then lets the sealer chain them. */
+async function generate(dataSource: DataSource, sealer: AuditSealer, repository: AuditEventRepository): Promise<void> {
+  say(`generating ${EVENTS} events...`);
+  const start = process.hrtime.bigint();
+  const chunk = 100_000;
+  for (let from = 1; from <= EVENTS; from += chunk) {
+    const to = Math.min(EVENTS, from + chunk - 1);
+    await dataSource.query(
+      `INSERT INTO audit.event (id, occurred_at, actor_kind, actor_id, actor_display_name, actor_ip, actor_user_agent, action,
+                                subject_type, subject_id, application, environment, data, request_id)
+       SELECT gen_random_uuid(), now() - interval '365 days' + (i * interval '31 seconds'), 'USER', 'user-' || (i * 7919 % $3),
+              'User ' || (i * 7919 % $3), '10.0.' || (i % 250) || '.' || (i % 200), 'gatehouse-cli/1.0',
+              (ARRAY['promotion.requested','decision.made','approval.granted','deployment.succeeded','change.registered','evidence.attached'])[1 + i % 6],
+              'change', 'chg-' || (i * 104729 % $4), 'app-' || (i % 50), (ARRAY['dev','staging','prod'])[1 + i % 3],
+              jsonb_build_object('n', i, 'reason', 'benchmark event ' || i, 'risk', i % 5, 'paths', jsonb_build_array('src/a.ts', 'payments/b.ts')),
+              'req-' || i
+         FROM generate_series($1::int, $2::int) AS i`,
+      [from, to, ACTORS, SUBJECTS],
+    );
+  }
+  const inserted = seconds(start);
+  const sealStart = process.hrtime.bigint();
+  sealer.start();
+  while ((await repository.chainState()).pendingCount > 0) await sleep(200);
+  const sealedIn = seconds(sealStart);
+  figures.generation = {
+    events: EVENTS,
+    insertSeconds: round(inserted),
+    sealSeconds: round(sealedIn),
+    sealEventsPerSecond: Math.round(EVENTS / sealedIn),
+    totalSeconds: round(inserted + sealedIn),
+  };
+  say(`generated: insert ${round(inserted)} s, seal ${round(sealedIn)} s (${Math.round(EVENTS / sealedIn)} events/s)`);
+}
+
+/** WRITERS concurrent writers, each committing transactions that hold one event, for APPEND_SECONDS; the sealer runs meanwhile. */
+async function append(dataSource: DataSource, repository: AuditEventRepository): Promise<void> {
+  for (const perTransaction of [1, 10]) {
+    say(`append: ${WRITERS} writers, ${perTransaction} event(s) per transaction, ${APPEND_SECONDS} s, synchronous_commit on...`);
+    let committed = 0;
+    let transactions = 0;
+    const latencies: number[] = [];
+    const stopAt = Date.now() + APPEND_SECONDS * 1000;
+    const before = (await repository.chainState()).headSeq;
+    const start = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: WRITERS }, async (_, writer) => {
+        let n = 0;
+        while (Date.now() < stopAt) {
+          const events: AuditEventInput[] = Array.from({ length: perTransaction }, () => benchEvent(writer, n++));
+          const t = process.hrtime.bigint();
+          await dataSource.transaction((manager) => recordAuditEvents(manager, events));
+          latencies.push(seconds(t) * 1000);
+          committed += perTransaction;
+          transactions++;
+        }
+      }),
+    );
+    const elapsed = seconds(start);
+    const drainStart = process.hrtime.bigint();
+    while ((await repository.chainState()).pendingCount > 0) await sleep(5);
+    const drain = seconds(drainStart);
+    const sealedDuring = (await repository.chainState()).headSeq - before;
+    latencies.sort((a, b) => a - b);
+    const load = loadavg()[0];
+    const key = perTransaction === 1 ? 'appendOneEventPerTransaction' : `append${perTransaction}EventsPerTransaction`;
+    figures[key] = {
+      writers: WRITERS,
+      eventsPerTransaction: perTransaction,
+      seconds: round(elapsed),
+      events: committed,
+      transactions,
+      eventsPerSecond: Math.round(committed / elapsed),
+      transactionsPerSecond: Math.round(transactions / elapsed),
+      commitLatencyMs: { p50: round(pct(latencies, 0.5)), p95: round(pct(latencies, 0.95)), p99: round(pct(latencies, 0.99)) },
+      sealedAll: sealedDuring === committed,
+      loadAverage1m: round(load),
+      sealerDrainAfterStopMs: Math.round(drain * 1000),
+    };
+    say(`append: ${Math.round(committed / elapsed)} events/s (${Math.round(transactions / elapsed)} commits/s), commit p95 ${round(pct(latencies, 0.95))} ms, sealer drained ${Math.round(drain * 1000)} ms after the writers stopped`);
+  }
+}
+
+/** Chain verification: the API path (database read + verify), and the verifier alone on the same rows. */
+async function verify(repository: AuditEventRepository, signer: AuditSigner, total: number): Promise<void> {
+  const chain = new AuditChainService(repository, signer);
+  let start = process.hrtime.bigint();
+  const fast = await chain.verify({ checkColumns: false });
+  const apiSeconds = seconds(start);
+  start = process.hrtime.bigint();
+  const full = await chain.verify({ checkColumns: true });
+  const fullSeconds = seconds(start);
+
+  // The verifier alone: the same batches, timing only the hashing and linking.
+  const keys = await repository.signingKeys();
+  const checkpoints = await repository.checkpoints(1, null);
+  const verifier = new ChainVerifier({
+    fromSeq: 1,
+    publicKeys: new Map(keys.map((k) => [k.key_id, k.public_key_pem])),
+    checkpoints: checkpoints.map((c) => ({ seq: Number(c.seq), hash: c.hash, keyId: c.key_id, payloadBytes: c.payload, signature: c.signature })),
+  });
+  let cpu = 0;
+  for (let next = 1; next <= total; ) {
+    const rows = await repository.sealedRange(next, total, 20_000, false);
+    if (rows.length === 0) break;
+    const entries = rows.map((r) => ({ seq: Number(r.seq), canonical: r.canonical, prevHash: r.prev_hash, hash: r.hash }));
+    const t = process.hrtime.bigint();
+    verifier.add(entries);
+    cpu += seconds(t);
+    next = entries[entries.length - 1]!.seq + 1;
+  }
+  const core = verifier.finish();
+  figures.verification = {
+    events: total,
+    valid: fast.valid && full.valid && core.valid,
+    checkpoints: fast.checkpointsChecked,
+    verifyAuditChainSeconds: round(apiSeconds),
+    verifyAuditChainEventsPerSecond: Math.round(total / apiSeconds),
+    withColumnCheckSeconds: round(fullSeconds),
+    withColumnCheckEventsPerSecond: Math.round(total / fullSeconds),
+    verifierAloneSeconds: round(cpu),
+    verifierAloneEventsPerSecond: Math.round(total / cpu),
+  };
+  say(`verify: API path ${Math.round(total / apiSeconds)} events/s (${round(apiSeconds)} s), with column check ${Math.round(total / fullSeconds)} events/s, verifier alone ${Math.round(total / cpu)} events/s`);
+}
+
+/** Newest 50 by subject and by actor, as the service runs them (two queries: page + chain state). */
+async function reads(repository: AuditEventRepository, dataSource: DataSource): Promise<void> {
+  const service = new AuditEventService(repository);
+  const measure = async (label: string, filterOf: (i: number) => Parameters<AuditEventService['list']>[0]) => {
+    const times: number[] = [];
+    for (let i = 0; i < 1200; i++) {
+      const t = process.hrtime.bigint();
+      const page = await service.list(filterOf(i), 50);
+      const ms = seconds(t) * 1000;
+      if (i >= 200) times.push(ms); // the first 200 warm the connections and caches
+      if (page.edges.length === 0) throw new Error(`${label}: empty page`);
+    }
+    times.sort((a, b) => a - b);
+    return { queries: times.length, p50Ms: round(pct(times, 0.5)), p95Ms: round(pct(times, 0.95)), p99Ms: round(pct(times, 0.99)) };
+  };
+  // Subjects and actors of generated events (the generator's formulas), so every page has rows.
+  const bySubject = await measure('subject', (i) => ({ subjectType: 'change', subjectId: `chg-${(((i * 7907) % EVENTS) + 1) * 104729 % SUBJECTS}` }));
+  const byActor = await measure('actor', (i) => ({ actors: [`user-${(((i * 31) % EVENTS) + 1) * 7919 % ACTORS}`] }));
+  const [plan] = await dataSource.query(`EXPLAIN (FORMAT JSON) SELECT pk FROM audit.event WHERE actor_id = 'user-1' ORDER BY pk DESC LIMIT 51`);
+  figures.newest50 = { bySubject, byActor, actorPlan: plan['QUERY PLAN'][0].Plan['Node Type'] };
+  say(`newest 50 by subject: p95 ${bySubject.p95Ms} ms; by actor: p95 ${byActor.p95Ms} ms`);
+}
+
+/** Export of everything as JSONL to a file, with peak memory; then the offline verifier on that file. */
+async function exportAll(repository: AuditEventRepository, total: number): Promise<void> {
+  const file = join(tmpdir(), `gatehouse-bench-export-${process.pid}.jsonl`);
+  const exports = new AuditExportService(repository);
+  global.gc?.();
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  try {
+    const start = process.hrtime.bigint();
+    const out = createWriteStream(file);
+    for await (const chunk of exports.lines({ format: 'jsonl' })) {
+      if (!out.write(chunk)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+    const exportSeconds = seconds(start);
+    const exportPeak = peak;
+    peak = process.memoryUsage().rss;
+    const verifyStart = process.hrtime.bigint();
+    const offline = await verifyAuditExport(createInterface({ input: createReadStream(file), crlfDelay: Infinity }));
+    const verifySeconds = seconds(verifyStart);
+    figures.export = {
+      events: total,
+      format: 'jsonl',
+      seconds: round(exportSeconds),
+      eventsPerSecond: Math.round(total / exportSeconds),
+      bytes: statSync(file).size,
+      rssBeforeMb: mb(baseline),
+      peakRssMb: mb(exportPeak),
+      offlineVerify: { valid: offline.valid, seconds: round(verifySeconds), eventsPerSecond: Math.round(total / verifySeconds), peakRssMb: mb(peak) },
+    };
+    say(`export: ${round(exportSeconds)} s, ${mb(statSync(file).size)} MB file, peak RSS ${mb(exportPeak)} MB (was ${mb(baseline)} MB); offline verify ${round(verifySeconds)} s`);
+    // canonicalJson agrees with the `canonicalize` package on this history (a differential check outside Jest).
+    figures.canonicalizeAgreement = await differential(file);
+  } finally {
+    clearInterval(sampler);
+    rmSync(file, { force: true });
+  }
+}
+
+async function differential(file: string): Promise<string> {
+  const mod = (await import('canonicalize')) as unknown as { default: (v: unknown) => string };
+  let checked = 0;
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    if (!line.startsWith('{"type":"event"')) continue;
+    const canonical = (JSON.parse(line) as { canonical: string }).canonical;
+    const value = JSON.parse(canonical);
+    if (mod.default(value) !== canonicalJson(value) || canonicalJson(value) !== canonical) throw new Error(`canonical forms differ: ${canonical}`);
+    if (++checked === 20_000) break;
+  }
+  return `canonicalJson === canonicalize() on ${checked} events`;
+}
+
+function benchEvent(writer: number, n: number): AuditEventInput {
+  return {
+    action: 'promotion.requested',
+    actor: { kind: AuditActorKind.TOKEN, id: `ci-${writer}`, displayName: `CI runner ${writer}`, ip: '10.1.0.1', userAgent: 'bench' },
+    subject: { type: 'change', id: `chg-w${writer}-${n}` },
+    application: 'payments',
+    environment: 'prod',
+    data: { writer, n, reason: 'append benchmark' },
+    requestId: `w${writer}-${n}`,
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (n: number) => Math.round(n * 100) / 100;
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
