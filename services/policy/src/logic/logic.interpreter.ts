@@ -65,8 +65,9 @@ function evaluate(rule: unknown, data: unknown, path: LogicPath, trace: LogicTra
   const raw = rule[operator];
   const operands: unknown[] = Array.isArray(raw) ? raw : [raw];
   const at = (index: number): LogicPath => (Array.isArray(raw) ? [...path, operator, index] : [...path, operator]);
-  const run = (index: number, scope: unknown = data, scopeTrace = trace): unknown =>
-    evaluate(operands[index], scope, at(index), scopeTrace);
+  const run = (index: number): unknown => evaluate(operands[index], data, at(index), trace);
+  // Elements are evaluated without tracing: the aggregate step explains them.
+  const runScoped = (index: number, scope: unknown): unknown => evaluate(operands[index], scope, at(index), undefined);
 
   switch (operator) {
     case 'if':
@@ -94,12 +95,11 @@ function evaluate(rule: unknown, data: unknown, path: LogicPath, trace: LogicTra
     case 'some':
     case 'reduce': {
       const items = run(0);
-      // Elements are evaluated without tracing: the aggregate step below explains them.
-      const each = (item: unknown): unknown => run(1, item, undefined);
+      const each = (item: unknown): unknown => runScoped(1, item);
       let result: unknown;
       if (operator === 'reduce') {
         const initial = typeof operands[2] !== 'undefined' ? run(2) : null;
-        result = rt.reduceOp(items, (scope) => run(1, scope, undefined), initial);
+        result = rt.reduceOp(items, (scope) => runScoped(1, scope), initial);
       } else if (operator === 'filter') result = rt.filterOp(items, each);
       else if (operator === 'map') result = rt.mapOp(items, each);
       else if (operator === 'all') result = rt.allOp(items, each);

@@ -10,7 +10,7 @@ import { POLICY_SCHEMA, POLICY_TESTS_SCHEMA } from './policy.schema';
 /** Limits on each rule's `when`, checked when a policy is loaded or published. */
 export const POLICY_LOGIC_LIMITS: LogicLimits = { maxDepth: 16, maxNodes: 400 };
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true, verbose: true });
 const validatePolicySchema = ajv.compile(POLICY_SCHEMA);
 const validateTestsSchema = ajv.compile(POLICY_TESTS_SCHEMA);
 const validateInputSchema = ajv.compile(POLICY_INPUT_SCHEMA);
