@@ -1,7 +1,7 @@
 // One Jest run for every service: unit specs beside the code (src/**/*.spec.ts) and
 // integration/e2e specs (test/**/*.spec.ts) against real PostgreSQL.
 // NestJS 12 and a few of its dependencies ship ESM only; @swc/jest compiles them to CommonJS.
-const esm = ['@nestjs', 'mercurius', 'quick-lru', 'content-disposition', 'cookie'];
+const esm = ['@nestjs', 'mercurius', 'quick-lru', 'content-disposition', 'cookie', '@fastify/cookie'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -18,7 +18,7 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(?:.*/node_modules/)?(?:${esm.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   moduleNameMapper: {
-    '^@gatehouse/(shared|pipelines|policy|audit|api|cli)$': '<rootDir>/services/$1/src/index.ts',
+    '^@gatehouse/(shared|identity|pipelines|policy|audit|api|cli)$': '<rootDir>/services/$1/src/index.ts',
   },
   globalSetup: '<rootDir>/services/shared/src/testing/jest-global-setup.ts',
   globalTeardown: '<rootDir>/services/shared/src/testing/jest-global-teardown.ts',

@@ -50,10 +50,12 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
+const BOOTSTRAP_TOKEN = 'e2e-bootstrap-token-0123456789abcdef0123456789';
+
 async function graphql(port: number, query: string): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BOOTSTRAP_TOKEN}` },
     body: JSON.stringify({ query }),
   });
   return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
@@ -72,7 +74,7 @@ describe('npm start on the embedded database (real start path)', () => {
     await chmod(dataDir, 0o755); // as root, the embedded PostgreSQL runs as `postgres` and must enter it
     apiPort = await freePort();
     pgPort = await freePort();
-    env = { GATEHOUSE_DATA_DIR: dataDir, PORT: String(apiPort), EMBEDDED_POSTGRES_PORT: String(pgPort), LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+    env = { GATEHOUSE_DATA_DIR: dataDir, PORT: String(apiPort), EMBEDDED_POSTGRES_PORT: String(pgPort), LOG_LEVEL: 'warn', NODE_ENV: 'development', GATEHOUSE_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN };
   });
 
   afterAll(async () => {
@@ -90,6 +92,13 @@ describe('npm start on the embedded database (real start path)', () => {
     const ready = await fetch(`http://127.0.0.1:${apiPort}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });
+
+    const anonymous = await fetch(`http://127.0.0.1:${apiPort}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ applications { totalCount } }' }),
+    });
+    expect(((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
 
     const seeded = await graphql(apiPort, '{ applications(first: 50) { totalCount edges { node { name environments { name regulated } } } } }');
     const names = (seeded.data!.applications as { edges: { node: { name: string } }[] }).edges.map((e) => e.node.name);

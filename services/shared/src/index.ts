@@ -9,3 +9,7 @@ export * from './errors/graphql-error-formatter';
 export * from './graphql/connection';
 export * from './testing/test-database';
 export * from './validation/decorators';
+export * from './auth/role';
+export * from './auth/principal';
+export * from './auth/access.decorator';
+export * from './auth/current-principal.decorator';

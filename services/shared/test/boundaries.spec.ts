@@ -7,10 +7,11 @@ const SERVICES = readdirSync(SERVICES_DIR).filter((name) => statSync(join(SERVIC
 /** Which services each service may import (through their public index only). */
 const ALLOWED: Record<string, string[]> = {
   shared: [],
-  pipelines: ['shared'],
-  policy: ['shared'],
   audit: ['shared'],
-  api: ['shared', 'pipelines', 'policy', 'audit'],
+  identity: ['shared', 'audit'],
+  policy: ['shared', 'audit'],
+  pipelines: ['shared', 'audit', 'identity', 'policy'],
+  api: ['shared', 'identity', 'pipelines', 'policy', 'audit'],
   cli: ['shared', 'policy', 'audit'],
 };
 

@@ -4,7 +4,10 @@ import { ConsoleLogger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Config, LogLevel } from '@gatehouse/shared';
-import { LogController } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import { ErrorCode } from '@gatehouse/shared';
+import { LogController, type FastifyRequest } from 'fastify';
 import { AppModule } from '../app.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -13,6 +16,15 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function requestIdFor(request: IncomingMessage): string {
   const given = request.headers['x-request-id'];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** Rate limits count per API token (its public prefix), per portal session, else per address. */
+export function rateLimitKey(request: FastifyRequest): string {
+  const authorization = request.headers.authorization;
+  if (typeof authorization === 'string' && /^Bearer\s+\S+/i.test(authorization)) return `token:${authorization.trim().split(/\s+/)[1]!.slice(0, 12)}`;
+  const cookie = /(?:^|;\s*)gatehouse_session=([^;]{1,64})/.exec(String(request.headers.cookie ?? ''));
+  if (cookie) return `session:${cookie[1]!.slice(0, 16)}`;
+  return `ip:${request.ip}`;
 }
 
 const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
@@ -37,6 +49,23 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ne
     logger: new ConsoleLogger({ json: true, logLevels: NEST_LEVELS[config.logLevel] }),
   });
   const fastify = app.getHttpAdapter().getInstance();
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: rateLimitKey,
+    allowList: (request: FastifyRequest) => request.url === '/healthz' || request.url === '/readyz',
+    errorResponseBuilder: (request, context) => ({
+      statusCode: 429,
+      data: null,
+      errors: [
+        {
+          message: `Rate limit of ${context.max} requests per minute exceeded; retry after ${context.after}.`,
+          extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: Math.ceil(context.ttl / 1000), requestId: request.id },
+        },
+      ],
+    }),
+  });
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { IdentityBootstrap } from '@gatehouse/identity';
 import { DemoSeeder } from '@gatehouse/pipelines';
 import { runMigrations, type Config } from '@gatehouse/shared';
 import { allMigrations } from '../migrations';
@@ -21,8 +22,19 @@ export async function startServer(config: Config, log: (line: string) => void = 
     const ran = await runMigrations(database.url, allMigrations);
     if (ran.length > 0) log(`Applied ${ran.length} migration(s): ${ran.join(', ')}`);
     const app = await createApp(config, database.url);
+    const bootstrap = await app.get(IdentityBootstrap).ensureAdmin();
+    if (bootstrap?.generated) {
+      log('First start: created the user "admin" with this API token. It is shown once; store it now:');
+      log(`  ${bootstrap.token}`);
+    } else if (bootstrap) {
+      log('First start: created the user "admin" with the API token from GATEHOUSE_BOOTSTRAP_TOKEN');
+    }
     const seedDemo = config.demoData === 'true' || (config.demoData === 'auto' && database.embedded);
-    if (seedDemo && (await app.get(DemoSeeder).seedIfEmpty())) log('Seeded the demo bank on an empty database');
+    if (seedDemo) {
+      await app.get(IdentityBootstrap).seedDemoUsers();
+      if (await app.get(DemoSeeder).seedIfEmpty()) log('Seeded the demo bank on an empty database');
+      log('Demo users (demo only, password "gatehouse-demo"): admin, viewer, dev, policy, auditor, emergency, lead-1, lead-2, cab-chair');
+    }
     await app.listen({ port: config.port, host: config.host });
     const address = app.getHttpAdapter().getInstance().server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,12 +1,13 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { pendingMigrations } from '@gatehouse/shared';
+import { PublicAccess, pendingMigrations } from '@gatehouse/shared';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { allMigrations } from '../migrations';
 
 /** HealthController answers load balancers and orchestrators: alive, and ready to serve. */
 @Controller()
+@PublicAccess()
 export class HealthController {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 

@@ -1,4 +1,5 @@
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { AdminAccess, ALL_ROLES, CurrentPrincipal, ReadAccess, RequestId, type Principal } from '@gatehouse/shared';
 import { Application, ApplicationConnection } from './application.model';
 import { ApplicationService } from './application.service';
 import { ArchiveApplicationInput } from './dto/archive-application.input';
@@ -10,11 +11,13 @@ import { UpdateEnvironmentInput } from './dto/update-environment.input';
 export class ApplicationResolver {
   constructor(private readonly service: ApplicationService) {}
 
+  @ReadAccess(...ALL_ROLES)
   @Query(() => Application, { description: 'One application by name; NOT_FOUND when there is none.' })
   application(@Args('name') name: string): Promise<Application> {
     return this.service.get(name);
   }
 
+  @ReadAccess(...ALL_ROLES)
   @Query(() => ApplicationConnection, { description: 'Applications by name, a page at a time.' })
   applications(
     @Args('first', { type: () => Int, nullable: true, description: 'Page size, 1 to 100 (default 20).' }) first?: number,
@@ -24,18 +27,33 @@ export class ApplicationResolver {
     return this.service.list(first, after, includeArchived ?? false);
   }
 
+  @AdminAccess()
   @Mutation(() => Application, { description: 'Registers an application with its environments in promotion order.' })
-  createApplication(@Args('input') input: CreateApplicationInput): Promise<Application> {
-    return this.service.create(input);
+  createApplication(
+    @Args('input') input: CreateApplicationInput,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+  ): Promise<Application> {
+    return this.service.create(input, principal.actor, requestId);
   }
 
+  @AdminAccess()
   @Mutation(() => Application, { description: 'Changes the attributes of one environment of an application.' })
-  updateEnvironment(@Args('input') input: UpdateEnvironmentInput): Promise<Application> {
-    return this.service.updateEnvironment(input);
+  updateEnvironment(
+    @Args('input') input: UpdateEnvironmentInput,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+  ): Promise<Application> {
+    return this.service.updateEnvironment(input, principal.actor, requestId);
   }
 
+  @AdminAccess()
   @Mutation(() => Application, { description: 'Archives an application: its history stays; it can no longer be changed.' })
-  archiveApplication(@Args('input') input: ArchiveApplicationInput): Promise<Application> {
-    return this.service.archive(input);
+  archiveApplication(
+    @Args('input') input: ArchiveApplicationInput,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+  ): Promise<Application> {
+    return this.service.archive(input, principal.actor, requestId);
   }
 }

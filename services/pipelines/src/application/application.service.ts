@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ValidationException, pageRequest, toConnection } from '@gatehouse/shared';
+import { recordAuditEvent } from '@gatehouse/audit';
+import { ValidationException, pageRequest, toConnection, type Principal } from '@gatehouse/shared';
+
+type Actor = Principal['actor'];
 import { EnvironmentEntity } from '../environment/environment.entity';
 import { ApplicationEntity } from './application.entity';
 import { ApplicationErrorReason, ApplicationException } from './application.exception';
@@ -16,7 +19,7 @@ const UNIQUE_VIOLATION = '23505';
 export class ApplicationService {
   constructor(private readonly applications: ApplicationRepository) {}
 
-  async create(input: CreateApplicationInput): Promise<Application> {
+  async create(input: CreateApplicationInput, actor: Actor, requestId: string | null): Promise<Application> {
     const seen = new Map<string, number>();
     const duplicates = input.environments.flatMap((environment, index) => {
       const first = seen.get(environment.name);
@@ -46,7 +49,16 @@ export class ApplicationService {
           ),
         });
         const saved = await this.applications.insert(application, manager);
-        return toApplicationModel(saved);
+        const model = toApplicationModel(saved);
+        await recordAuditEvent(manager, {
+          action: 'application.created',
+          actor,
+          requestId,
+          subject: { type: 'application', id: saved.id },
+          application: saved.name,
+          data: { team: model.team, environments: model.environments.map(({ name, regulated, tier, timezone }) => ({ name, regulated, tier, timezone })) },
+        });
+        return model;
       });
     } catch (error) {
       // Two concurrent creates of one name: the unique index decides, the loser gets CONFLICT.
@@ -67,7 +79,7 @@ export class ApplicationService {
     return toConnection(rows, request, totalCount, (row) => row.name, toApplicationModel);
   }
 
-  async updateEnvironment(input: UpdateEnvironmentInput): Promise<Application> {
+  async updateEnvironment(input: UpdateEnvironmentInput, actor: Actor, requestId: string | null): Promise<Application> {
     const changes = {
       ...(input.regulated != null && { regulated: input.regulated }),
       ...(input.tier != null && { tier: input.tier }),
@@ -91,19 +103,36 @@ export class ApplicationService {
           { application: application.name, environment: input.environment },
         );
       }
+      const before = { regulated: environment.regulated, tier: environment.tier, timezone: environment.timezone };
       Object.assign(environment, changes);
       await this.applications.saveEnvironment(environment, manager);
+      await recordAuditEvent(manager, {
+        action: 'environment.updated',
+        actor,
+        requestId,
+        subject: { type: 'environment', id: environment.id },
+        application: application.name,
+        environment: environment.name,
+        data: { before, after: { regulated: environment.regulated, tier: environment.tier, timezone: environment.timezone } },
+      });
       return toApplicationModel(application);
     });
   }
 
-  async archive(input: ArchiveApplicationInput): Promise<Application> {
+  async archive(input: ArchiveApplicationInput, actor: Actor, requestId: string | null): Promise<Application> {
     return this.applications.transaction(async (manager) => {
       const application = await this.applications.findByNameForUpdate(input.name, manager);
       if (!application) throw notFound(input.name);
       if (application.archivedAt) throw archived(application);
       application.archivedAt = new Date();
       await this.applications.setArchivedAt(application.id, application.archivedAt, manager);
+      await recordAuditEvent(manager, {
+        action: 'application.archived',
+        actor,
+        requestId,
+        subject: { type: 'application', id: application.id },
+        application: application.name,
+      });
       return toApplicationModel(application);
     });
   }

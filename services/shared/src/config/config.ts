@@ -63,6 +63,9 @@ const schema = z.object({
     .number({ error: 'must be a number' })
     .min(1, 'must be at least 1 second')
     .default(60),
+  GATEHOUSE_BOOTSTRAP_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  GATEHOUSE_SESSION_HOURS: z.coerce.number({ error: 'must be a number' }).min(0.1, 'must be at least 0.1').max(720, 'must be at most 720').default(12),
+  GATEHOUSE_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(1200),
   GATEHOUSE_DEMO_DATA: z
     .enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' })
     .default('auto'),
@@ -78,6 +81,11 @@ export interface Config {
   dataDir: string;
   embeddedPostgresPort: number;
   logLevel: LogLevel;
+  /** When set on first start, becomes the bootstrap admin's API token (for automation). */
+  bootstrapToken: string | undefined;
+  sessionHours: number;
+  /** Requests per minute per token, session or (unauthenticated) address. */
+  rateLimitPerMinute: number;
   audit: {
     /** PKCS#8 PEM Ed25519 key that signs checkpoints; absent in embedded mode means "generate one into dataDir". */
     signingKeyPem: string | undefined;
@@ -124,6 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPostgresPort: v.EMBEDDED_POSTGRES_PORT,
     logLevel: v.LOG_LEVEL,
     demoData: v.GATEHOUSE_DEMO_DATA,
+    bootstrapToken: v.GATEHOUSE_BOOTSTRAP_TOKEN,
+    sessionHours: v.GATEHOUSE_SESSION_HOURS,
+    rateLimitPerMinute: v.GATEHOUSE_RATE_LIMIT_PER_MINUTE,
     audit: {
       signingKeyPem: v.GATEHOUSE_AUDIT_SIGNING_KEY?.replace(/\\n/g, '\n'),
       checkpointEveryEvents: v.GATEHOUSE_AUDIT_CHECKPOINT_EVERY,

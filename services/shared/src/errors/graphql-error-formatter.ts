@@ -15,7 +15,12 @@ const INVALID_VALUE = /^(Variable "\$[^"]+" got invalid value|Variable "\$[^"]+"
  * `extensions.code`, plus the request id. Unknown errors are logged with their stack and
  * masked; nothing internal leaves the server.
  */
-export function formatGraphQLError(error: GraphQLError, requestId: string, log: ErrorLog): GraphQLFormattedError {
+export function formatGraphQLError(
+  error: GraphQLError,
+  requestId: string,
+  log: ErrorLog,
+  options: { hideSuggestions?: boolean } = {},
+): GraphQLFormattedError {
   const original = error.originalError;
   const base = { locations: error.locations, path: error.path };
 
@@ -32,7 +37,9 @@ export function formatGraphQLError(error: GraphQLError, requestId: string, log: 
     const code = INVALID_VALUE.test(source.message) ? ErrorCode.VALIDATION_FAILED : ErrorCode.BAD_REQUEST;
     const extensions = { ...(source.extensions ?? {}), code, requestId };
     delete (extensions as Record<string, unknown>).exception;
-    return { ...base, message: source.message, extensions };
+    // "Did you mean …?" maps the schema for a prober; production leaves it out.
+    const message = options.hideSuggestions ? source.message.replace(/\s*Did you mean [^?]*\?/g, '') : source.message;
+    return { ...base, message, extensions };
   }
   const status = (original as { statusCode?: number; status?: number }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

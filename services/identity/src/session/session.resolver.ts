@@ -1,0 +1,38 @@
+import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, PublicAccess, RequestId, SelfAccess, TokenScope, type Principal } from '@gatehouse/shared';
+import type {} from '@fastify/cookie'; // adds setCookie/clearCookie to FastifyReply
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SESSION_COOKIE } from '../access/authenticator';
+import { LoginInput } from '../user/dto/user.inputs';
+import { SignedIn } from './session.model';
+import { SessionService } from './session.service';
+
+const COOKIE = { httpOnly: true, secure: true, sameSite: 'lax', path: '/' } as const;
+
+/** SessionResolver signs people in to the portal and out again. */
+@Resolver()
+export class SessionResolver {
+  constructor(private readonly service: SessionService) {}
+
+  @Mutation(() => SignedIn, { description: 'Signs in with a local password; sets an HTTP-only session cookie.' })
+  @PublicAccess()
+  async login(
+    @Args('input') input: LoginInput,
+    @Context('request') request: FastifyRequest,
+    @Context('reply') reply: FastifyReply,
+    @RequestId() requestId: string,
+  ): Promise<SignedIn> {
+    const userAgent = request.headers['user-agent']?.slice(0, 300) ?? null;
+    const session = await this.service.login(input, { ip: request.ip, userAgent, requestId });
+    reply.setCookie(SESSION_COOKIE, session.secret, { ...COOKIE, expires: session.expiresAt });
+    return { user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+  }
+
+  @Mutation(() => Boolean, { description: 'Ends the portal session of the caller (true), or does nothing for an API token (false).' })
+  @SelfAccess(TokenScope.WRITE)
+  async logout(@CurrentPrincipal() principal: Principal, @Context('reply') reply: FastifyReply, @RequestId() requestId: string): Promise<boolean> {
+    const ended = await this.service.logout(principal, requestId);
+    if (ended) reply.clearCookie(SESSION_COOKIE, COOKIE);
+    return ended;
+  }
+}
