@@ -76,6 +76,14 @@ describe(evaluatePolicy.name, () => {
     });
   });
 
+  it('decides policies with more rules than one compiled rule set holds', () => {
+    const rules = Array.from({ length: 40 }, (_, i) => aRule(`r${i}`, { '==': [risk, i] }, i === 35 ? 'deny' : 'allow'));
+    const policy = compilePolicy(aPolicy({ rules }));
+    expect(policy.ruleSet).toBeUndefined();
+    expect(evaluatePolicy(policy, anInput({ risk: 35 }))).toMatchObject({ outcome: 'deny', matchedRules: [{ id: 'r35', effect: 'deny', reason: 'r35 reason' }] });
+    expect(evaluatePolicy(policy, anInput({ risk: 39 })).matchedRules.map((rule) => rule.id)).toEqual(['r39']);
+  });
+
   describe('failing closed', () => {
     it('falls back to the default when a rule returns a non-boolean, and explains why', () => {
       const policy = compilePolicy(aPolicy({ rules: [aRule('low', { '<': [risk, 3] }), aRule('sloppy', { var: 'window.frozen' })] }));

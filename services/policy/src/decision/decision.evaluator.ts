@@ -38,7 +38,7 @@ export function evaluatePolicy(policy: CompiledPolicy, input: unknown, options: 
   return decision;
 }
 
-/** The mask of matching rules for policies too large for one rule set (bits beyond 30 via 2 ** i). */
+/** The mask of matching rules for policies too large for one rule set (2 ** i stays exact up to the 50 rules the schema allows). */
 function maskRuleByRule(rules: readonly CompiledRule[], input: unknown): number {
   let mask = 0;
   for (let i = 0; i < rules.length; i += 1) {

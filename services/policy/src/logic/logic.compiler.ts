@@ -1,6 +1,6 @@
 import { interpretLogic } from './logic.interpreter';
 import * as rt from './logic.runtime';
-import { DEFAULT_LOGIC_LIMITS, SCOPED_OPERATORS, validateLogic, type LogicLimits } from './logic.validator';
+import { DEFAULT_LOGIC_LIMITS, validateLogic, type LogicLimits } from './logic.validator';
 
 /** CompiledLogic evaluates one rule against one data document. */
 export type CompiledLogic = (data: unknown) => unknown;
@@ -158,8 +158,9 @@ class LogicCodegen {
     if (!getter) {
       getter = `g${this.getters.size}`;
       this.getters.set(key, getter);
-      const steps = segments.map((segment) => `if (d == null) return f; d = d[${JSON.stringify(segment)}]; if (d === undefined) return f; `);
-      this.hoisted.push(`function ${getter}(d, f) { ${steps.join('')}return d; }`);
+      // Between steps, undefined and null both give the fallback; after the last, only undefined does.
+      const steps = segments.map((segment) => `d = d[${JSON.stringify(segment)}]; `);
+      this.hoisted.push(`function ${getter}(d, f) { if (d == null) return f; ${steps.join('if (d == null) return f; ')}return d === undefined ? f : d; }`);
     }
     return `${getter}(${scope.data}, ${notFound})`;
   }
@@ -287,4 +288,3 @@ export function logicSource(rule: unknown, options: CompileLogicOptions = {}): s
   return new LogicCodegen().compile(rule);
 }
 
-export { SCOPED_OPERATORS };

@@ -34,7 +34,7 @@ export const POLICY_SCHEMA = {
     },
     default: { $ref: '#/definitions/effect', description: 'Outcome when no rule matches, and the fallback when a rule fails to evaluate.' },
     defaultApprovals: { $ref: '#/definitions/approvals', description: 'Approvals needed when the default is require_approval.' },
-    rules: { type: 'array', maxItems: 64, items: { $ref: '#/definitions/rule' } },
+    rules: { type: 'array', maxItems: 50, items: { $ref: '#/definitions/rule' } },
   },
   allOf: [
     {
