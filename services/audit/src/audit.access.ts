@@ -1,9 +1,13 @@
-import { ALL_ROLES, ReadAccess } from '@gatehouse/shared';
+import { PublicAccess, ReadAccess, ALL_ROLES, Role } from '@gatehouse/shared';
 
 /**
- * AuditReadAccess marks everything that reads the audit log: any signed-in role may read and
- * verify it (approvers see the events behind a promotion). Changing it is impossible by design.
+ * AuditReadAccess: who may read the audit log, its events, evidence packs and verification
+ * results — every signed-in role (read scope). One place to change it for every audit query.
  */
-export function AuditReadAccess(): ClassDecorator & MethodDecorator {
-  return ReadAccess(...ALL_ROLES);
-}
+export const AuditReadAccess = (): MethodDecorator & ClassDecorator => ReadAccess(...ALL_ROLES);
+
+/** AuditExportAccess: who may export the whole log — auditors and admins (read scope). */
+export const AuditExportAccess = (): MethodDecorator & ClassDecorator => ReadAccess(Role.AUDITOR, Role.ADMIN);
+
+/** AuditKeyAccess: the checkpoint public key is public by nature, so verifiers can fetch it. */
+export const AuditKeyAccess = (): MethodDecorator & ClassDecorator => PublicAccess();

@@ -1,11 +1,11 @@
 import type { MigrationClass } from '@gatehouse/shared';
-import { AuditEventEntity } from './audit-event/audit-event.entity';
+import { AuditChainEntity, AuditEventEntity } from './audit-event/audit-event.entity';
 import { CreateAuditSchema1795704428503 } from './migrations/1795704428503-create-audit-schema';
 import { CreateAuditEventChain1795704700000 } from './migrations/1795704700000-create-audit-event-chain';
 
 export { AuditModule } from './audit.module';
 export { AuditException, AuditErrorReason } from './audit.exception';
-export { AuditReadAccess } from './audit.access';
+export { AuditReadAccess, AuditExportAccess, AuditKeyAccess } from './audit.access';
 export { AuditActorKind, type AuditActor, type AuditSubject, type AuditEventInput, type RecordedAuditEvent } from './audit-event/audit-event.types';
 export { AuditRecorder, recordAuditEvent, recordAuditEvents } from './audit-event/audit-event.recorder';
 export { AuditEventService, type ChangeAuditTrail } from './audit-event/audit-event.service';
@@ -31,4 +31,4 @@ export { AUDIT_DATA_SOURCE, AUDIT_SEALER_OPTIONS, AUDIT_SIGNER } from './audit.t
 export const auditMigrations: MigrationClass[] = [CreateAuditSchema1795704428503, CreateAuditEventChain1795704700000];
 
 /** The audit service's TypeORM entities. */
-export const auditEntities: Function[] = [AuditEventEntity];
+export const auditEntities: Function[] = [AuditEventEntity, AuditChainEntity];

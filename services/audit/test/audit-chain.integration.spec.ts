@@ -38,9 +38,12 @@ describe('audit chain (integration)', () => {
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE of the audit tables', async () => {
-    await expect(f.dataSource.query(`UPDATE audit.event SET action = 'x.y' WHERE seq = 3`)).rejects.toThrow(/sealed at seq 3 and cannot change/);
-    await expect(f.dataSource.query('DELETE FROM audit.event WHERE seq = 3')).rejects.toThrow(/append-only/);
-    await expect(f.dataSource.query('TRUNCATE audit.event')).rejects.toThrow(/append-only/);
+    await expect(f.dataSource.query(`UPDATE audit.event SET action = 'x.y' WHERE pk = 3`)).rejects.toThrow(/append-only: UPDATE on audit.event/);
+    await expect(f.dataSource.query('DELETE FROM audit.event WHERE pk = 3')).rejects.toThrow(/append-only/);
+    await expect(f.dataSource.query('TRUNCATE audit.event CASCADE')).rejects.toThrow(/append-only/);
+    await expect(f.dataSource.query('UPDATE audit.chain SET hash = hash WHERE seq = 3')).rejects.toThrow(/append-only/);
+    await expect(f.dataSource.query('DELETE FROM audit.chain WHERE seq = 3')).rejects.toThrow(/append-only/);
+    await expect(f.dataSource.query('TRUNCATE audit.chain')).rejects.toThrow(/append-only/);
     await expect(f.dataSource.query('DELETE FROM audit.checkpoint')).rejects.toThrow(/append-only/);
     await expect(f.dataSource.query(`UPDATE audit.checkpoint SET key_id = key_id`)).rejects.toThrow(/append-only/);
     await expect(f.dataSource.query('TRUNCATE audit.checkpoint')).rejects.toThrow(/append-only/);
@@ -48,14 +51,14 @@ describe('audit chain (integration)', () => {
   });
 
   it('names an edited row: columns changed behind the sealed bytes', async () => {
-    await tamper(f.dataSource, `UPDATE audit.event SET action = 'approval.granted' WHERE seq = 17`);
+    await tamper(f.dataSource, `UPDATE audit.event SET action = 'approval.granted' WHERE pk = (SELECT event_pk FROM audit.chain WHERE seq = 17)`);
     const result = await f.chain.verify();
     expect(result.valid).toBe(false);
     expect(result.firstBroken).toMatchObject({ seq: 17, problem: AuditChainProblem.EDITED_COLUMNS });
   });
 
   it('names an edited row: sealed bytes changed', async () => {
-    await tamper(f.dataSource, `UPDATE audit.event SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), 'Ada', 'Eve'), 'UTF8') WHERE seq = 12`);
+    await tamper(f.dataSource, `UPDATE audit.chain SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), 'Ada', 'Eve'), 'UTF8') WHERE seq = 12`);
     const result = await f.chain.verify({ checkColumns: false });
     expect(result.firstBroken).toMatchObject({ seq: 12, problem: AuditChainProblem.HASH_MISMATCH });
   });
@@ -63,25 +66,31 @@ describe('audit chain (integration)', () => {
   it('names an edited row whose hash was recomputed: the next link breaks', async () => {
     await tamper(
       f.dataSource,
-      `UPDATE audit.event SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), 'Ada', 'Eve'), 'UTF8') WHERE seq = 12;
-       UPDATE audit.event SET hash = sha256(prev_hash || canonical) WHERE seq = 12`,
+      `UPDATE audit.chain SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), 'Ada', 'Eve'), 'UTF8') WHERE seq = 12;
+       UPDATE audit.chain SET hash = sha256(prev_hash || canonical) WHERE seq = 12`,
     );
     const result = await f.chain.verify({ checkColumns: false });
     expect(result.firstBroken).toMatchObject({ seq: 13, problem: AuditChainProblem.BROKEN_LINK });
   });
 
   it('names a deleted row', async () => {
-    await tamper(f.dataSource, 'DELETE FROM audit.event WHERE seq = 23');
+    await tamper(f.dataSource, 'DELETE FROM audit.chain WHERE seq = 23');
     const result = await f.chain.verify();
     expect(result.firstBroken).toMatchObject({ seq: 23, problem: AuditChainProblem.MISSING_EVENT });
+  });
+
+  it('names a deleted event whose chain row was left behind', async () => {
+    await tamper(f.dataSource, 'DELETE FROM audit.event WHERE pk = (SELECT event_pk FROM audit.chain WHERE seq = 24)');
+    const result = await f.chain.verify();
+    expect(result.firstBroken).toMatchObject({ seq: 24, problem: AuditChainProblem.EDITED_COLUMNS });
   });
 
   it('names two swapped rows', async () => {
     await tamper(
       f.dataSource,
-      `UPDATE audit.event SET seq = seq + 1000000 WHERE seq IN (31, 33);
-       UPDATE audit.event SET seq = 33 WHERE seq = 1000031;
-       UPDATE audit.event SET seq = 31 WHERE seq = 1000033`,
+      `UPDATE audit.chain SET seq = seq + 1000000 WHERE seq IN (31, 33);
+       UPDATE audit.chain SET seq = 33 WHERE seq = 1000031;
+       UPDATE audit.chain SET seq = 31 WHERE seq = 1000033`,
     );
     const result = await f.chain.verify();
     expect(result.firstBroken).toMatchObject({ seq: 31, problem: AuditChainProblem.EVENT_MOVED });
@@ -98,15 +107,16 @@ describe('audit chain (integration)', () => {
     // The insider edits seq 12 and recomputes every hash after it; only the signatures stop them.
     await tamper(
       f.dataSource,
-      `UPDATE audit.event SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), 'Ada', 'Eve'), 'UTF8'), actor_display_name = 'Eve Lovelace' WHERE seq = 12`,
+      `UPDATE audit.chain SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), 'Ada', 'Eve'), 'UTF8') WHERE seq = 12;
+       UPDATE audit.event SET actor_display_name = 'Eve Lovelace' WHERE pk = (SELECT event_pk FROM audit.chain WHERE seq = 12)`,
     );
     const rows: { seq: string; canonical: Buffer; prev_hash: Buffer }[] = await f.dataSource.query(
-      'SELECT seq, canonical, prev_hash FROM audit.event WHERE seq >= 12 ORDER BY seq',
+      'SELECT seq, canonical, prev_hash FROM audit.chain WHERE seq >= 12 ORDER BY seq',
     );
     let prev = rows[0]!.prev_hash;
     for (const row of rows) {
       const hash = chainHash(prev, row.canonical);
-      await tamper(f.dataSource, 'UPDATE audit.event SET prev_hash = $1, hash = $2 WHERE seq = $3', [prev, hash, row.seq]);
+      await tamper(f.dataSource, 'UPDATE audit.chain SET prev_hash = $1, hash = $2 WHERE seq = $3', [prev, hash, row.seq]);
       prev = hash;
     }
     const result = await f.chain.verify();
@@ -116,7 +126,7 @@ describe('audit chain (integration)', () => {
   it('names a truncated tail against a checkpoint kept outside the database', async () => {
     const [kept] = await f.dataSource.query('SELECT seq, hash FROM audit.checkpoint ORDER BY seq DESC LIMIT 1');
     await f.sealer.stop();
-    await tamper(f.dataSource, 'DELETE FROM audit.event WHERE seq > 40; DELETE FROM audit.checkpoint WHERE seq > 40');
+    await tamper(f.dataSource, 'DELETE FROM audit.chain WHERE seq > 40; DELETE FROM audit.checkpoint WHERE seq > 40');
     const unaware = await f.chain.verify();
     expect(unaware.valid).toBe(true); // nothing inside the database can tell...
     const result = await f.chain.verify({ trusted: [{ seq: Number(kept.seq), hash: kept.hash }] });

@@ -2,8 +2,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * AuditEventEntity maps audit.event for TypeORM's metadata. The audit service itself reads
- * and writes with SQL (keyset pages, batch inserts, the sealer's one-time update); nothing
- * may save this entity: the table refuses updates other than sealing.
+ * and writes with SQL (keyset pages, batch inserts); the table is insert-only. The `tx` column
+ * (the inserting transaction, for the sealer) is left out: TypeORM has no xid8 type.
  */
 @Entity({ schema: 'audit', name: 'event' })
 export class AuditEventEntity {
@@ -51,19 +51,26 @@ export class AuditEventEntity {
 
   @Column({ name: 'request_id', type: 'text', nullable: true })
   requestId: string | null;
+}
 
-  @Column({ type: 'bigint', nullable: true, unique: true })
-  seq: string | null;
+/** AuditChainEntity maps audit.chain: one row per sealed event, inserted by the sealer only. */
+@Entity({ schema: 'audit', name: 'chain' })
+export class AuditChainEntity {
+  @PrimaryColumn({ type: 'bigint' })
+  seq: string;
 
-  @Column({ type: 'bytea', nullable: true })
-  canonical: Buffer | null;
+  @Column({ name: 'event_pk', type: 'bigint', unique: true })
+  eventPk: string;
 
-  @Column({ name: 'prev_hash', type: 'bytea', nullable: true })
-  prevHash: Buffer | null;
+  @Column({ type: 'bytea' })
+  canonical: Buffer;
 
-  @Column({ type: 'bytea', nullable: true })
-  hash: Buffer | null;
+  @Column({ name: 'prev_hash', type: 'bytea' })
+  prevHash: Buffer;
 
-  @Column({ name: 'sealed_at', type: 'timestamptz', nullable: true })
-  sealedAt: Date | null;
+  @Column({ type: 'bytea' })
+  hash: Buffer;
+
+  @Column({ name: 'sealed_at', type: 'timestamptz' })
+  sealedAt: Date;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AUDIT_DATA_SOURCE } from '../audit.tokens';
-import { DOCUMENT_FROM_COLUMNS_SQL, EVENT_COLUMNS, type AuditEventRow } from './audit-event.row';
+import { DOCUMENT_FROM_COLUMNS_SQL, EVENT_COLUMNS, EVENTS_WITH_CHAIN, type AuditEventRow } from './audit-event.row';
 
 /** AuditEventFilter narrows a list of events; every field is optional and they combine with AND. */
 export interface AuditEventFilter {
@@ -45,12 +45,12 @@ export class AuditEventRepository {
     const { where, params } = whereClause(filter);
     if (beforePk !== undefined) {
       params.push(beforePk);
-      where.push(`pk < $${params.length}`);
+      where.push(`e.pk < $${params.length}`);
     }
     params.push(limit);
     return this.dataSource.query(
-      `SELECT ${EVENT_COLUMNS} FROM audit.event ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY pk DESC LIMIT $${params.length}`,
+      `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_CHAIN} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY e.pk DESC LIMIT $${params.length}`,
       params,
     );
   }
@@ -58,53 +58,65 @@ export class AuditEventRepository {
   async count(filter: AuditEventFilter): Promise<number> {
     const { where, params } = whereClause(filter);
     const [row] = await this.dataSource.query(
-      `SELECT count(*)::bigint AS n FROM audit.event ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+      `SELECT count(*)::bigint AS n FROM audit.event e ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
       params,
     );
     return Number(row.n);
   }
 
   async findBySeq(seq: number): Promise<AuditEventRow | undefined> {
-    const [row] = await this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE seq = $1`, [seq]);
+    const [row] = await this.dataSource.query(
+      `SELECT ${EVENT_COLUMNS} FROM audit.chain c JOIN audit.event e ON e.pk = c.event_pk WHERE c.seq = $1`,
+      [seq],
+    );
     return row;
   }
 
   async findById(id: string): Promise<AuditEventRow | undefined> {
-    const [row] = await this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM audit.event WHERE id = $1`, [id]);
+    const [row] = await this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_CHAIN} WHERE e.id = $1`, [id]);
     return row;
   }
 
   /** Events whose subject is the change, or whose data names it as `changeId`, oldest first. */
   async findAboutChange(changeId: string, limit: number): Promise<AuditEventRow[]> {
     return this.dataSource.query(
-      `SELECT ${EVENT_COLUMNS} FROM (
-         SELECT ${EVENT_COLUMNS} FROM audit.event WHERE subject_type = 'change' AND subject_id = $1
+      `WITH about AS (
+         SELECT pk FROM audit.event WHERE subject_type = 'change' AND subject_id = $1
          UNION
-         SELECT ${EVENT_COLUMNS} FROM audit.event WHERE data ? 'changeId' AND data ->> 'changeId' = $1
-       ) AS about ORDER BY pk LIMIT $2`,
+         SELECT pk FROM audit.event WHERE data ? 'changeId' AND data ->> 'changeId' = $1
+       )
+       SELECT ${EVENT_COLUMNS} FROM about JOIN ${EVENTS_WITH_CHAIN} ON e.pk = about.pk ORDER BY e.pk LIMIT $2`,
       [changeId, limit],
     );
   }
 
-  /** The chain head (0 when empty) and how many events wait to be sealed. */
+  /**
+   * The chain head (0 when empty) and how many committed events wait to be sealed: those
+   * after the last sealed event in the sealer's (tx, pk) order.
+   */
   async chainState(): Promise<{ headSeq: number; pendingCount: number }> {
     const [row] = await this.dataSource.query(
-      `SELECT (SELECT coalesce(max(seq), 0) FROM audit.event) AS head,
-              (SELECT count(*) FROM audit.event WHERE seq IS NULL) AS pending`,
+      `WITH head AS (SELECT c.seq, e.tx, e.pk FROM audit.chain c JOIN audit.event e ON e.pk = c.event_pk ORDER BY c.seq DESC LIMIT 1)
+       SELECT coalesce((SELECT seq FROM head), 0) AS head,
+              (SELECT count(*) FROM audit.event e
+                WHERE NOT EXISTS (SELECT 1 FROM head) OR (e.tx, e.pk) > (SELECT tx, pk FROM head)) AS pending`,
     );
     return { headSeq: Number(row.head), pendingCount: Number(row.pending) };
   }
 
   async hashAt(seq: number): Promise<Buffer | undefined> {
-    const [row] = await this.dataSource.query('SELECT hash FROM audit.event WHERE seq = $1', [seq]);
+    const [row] = await this.dataSource.query('SELECT hash FROM audit.chain WHERE seq = $1', [seq]);
     return row?.hash;
   }
 
   /** Sealed events with seq in [fromSeq, toSeq], in seq order, at most `limit`; optionally with the column check. */
   async sealedRange(fromSeq: number, toSeq: number, limit: number, checkColumns: boolean): Promise<SealedChainRow[]> {
     return this.dataSource.query(
-      `SELECT seq, canonical, prev_hash, hash${checkColumns ? `, convert_from(canonical, 'UTF8')::jsonb = ${DOCUMENT_FROM_COLUMNS_SQL} AS columns_match` : ''}
-         FROM audit.event WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
+      checkColumns
+        ? `SELECT c.seq, c.canonical, c.prev_hash, c.hash, convert_from(c.canonical, 'UTF8')::jsonb = ${DOCUMENT_FROM_COLUMNS_SQL} AS columns_match
+             FROM audit.chain c LEFT JOIN audit.event e ON e.pk = c.event_pk
+            WHERE c.seq >= $1 AND c.seq <= $2 ORDER BY c.seq LIMIT $3`
+        : 'SELECT seq, canonical, prev_hash, hash FROM audit.chain WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3',
       [fromSeq, toSeq, limit],
     );
   }
@@ -112,7 +124,8 @@ export class AuditEventRepository {
   /** Full rows of sealed events with seq in [fromSeq, toSeq], in seq order, at most `limit` (for CSV). */
   async sealedRows(fromSeq: number, toSeq: number, limit: number): Promise<AuditEventRow[]> {
     return this.dataSource.query(
-      `SELECT ${EVENT_COLUMNS} FROM audit.event WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
+      `SELECT ${EVENT_COLUMNS} FROM audit.chain c JOIN audit.event e ON e.pk = c.event_pk
+        WHERE c.seq >= $1 AND c.seq <= $2 ORDER BY c.seq LIMIT $3`,
       [fromSeq, toSeq, limit],
     );
   }
@@ -120,8 +133,8 @@ export class AuditEventRepository {
   /** The seq range of sealed events that occurred in [since, until). */
   async seqRangeForTime(since: Date | undefined, until: Date | undefined): Promise<{ fromSeq: number; toSeq: number } | undefined> {
     const [row] = await this.dataSource.query(
-      `SELECT min(seq) AS from_seq, max(seq) AS to_seq FROM audit.event
-        WHERE seq IS NOT NULL AND ($1::timestamptz IS NULL OR occurred_at >= $1) AND ($2::timestamptz IS NULL OR occurred_at < $2)`,
+      `SELECT min(c.seq) AS from_seq, max(c.seq) AS to_seq FROM audit.event e JOIN audit.chain c ON c.event_pk = e.pk
+        WHERE ($1::timestamptz IS NULL OR e.occurred_at >= $1) AND ($2::timestamptz IS NULL OR e.occurred_at < $2)`,
       [since ?? null, until ?? null],
     );
     return row.from_seq === null ? undefined : { fromSeq: Number(row.from_seq), toSeq: Number(row.to_seq) };
@@ -171,18 +184,18 @@ function whereClause(filter: AuditEventFilter): { where: string[]; params: unkno
     params.push(value);
     where.push(sql(`$${params.length}`));
   };
-  if (filter.actors?.length) add((p) => `actor_id = ANY(${p}::text[])`, filter.actors);
-  if (filter.actions?.length) add((p) => `action = ANY(${p}::text[])`, filter.actions);
-  if (filter.subjectType) add((p) => `subject_type = ${p}`, filter.subjectType);
-  if (filter.subjectId) add((p) => `subject_id = ${p}`, filter.subjectId);
-  if (filter.application) add((p) => `application = ${p}`, filter.application);
-  if (filter.environment) add((p) => `environment = ${p}`, filter.environment);
-  if (filter.since) add((p) => `occurred_at >= ${p}`, filter.since);
-  if (filter.until) add((p) => `occurred_at < ${p}`, filter.until);
+  if (filter.actors?.length) add((p) => `e.actor_id = ANY(${p}::text[])`, filter.actors);
+  if (filter.actions?.length) add((p) => `e.action = ANY(${p}::text[])`, filter.actions);
+  if (filter.subjectType) add((p) => `e.subject_type = ${p}`, filter.subjectType);
+  if (filter.subjectId) add((p) => `e.subject_id = ${p}`, filter.subjectId);
+  if (filter.application) add((p) => `e.application = ${p}`, filter.application);
+  if (filter.environment) add((p) => `e.environment = ${p}`, filter.environment);
+  if (filter.since) add((p) => `e.occurred_at >= ${p}`, filter.since);
+  if (filter.until) add((p) => `e.occurred_at < ${p}`, filter.until);
   if (filter.text) {
     // A substring search; the other filters (all indexed) keep it to a small scan in practice.
     add(
-      (p) => `(action ILIKE ${p} OR subject_id ILIKE ${p} OR actor_id ILIKE ${p} OR actor_display_name ILIKE ${p} OR data::text ILIKE ${p})`,
+      (p) => `(e.action ILIKE ${p} OR e.subject_id ILIKE ${p} OR e.actor_id ILIKE ${p} OR e.actor_display_name ILIKE ${p} OR e.data::text ILIKE ${p})`,
       `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
     );
   }

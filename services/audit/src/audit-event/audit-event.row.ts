@@ -24,9 +24,15 @@ export interface AuditEventRow {
   sealed_at: Date | null;
 }
 
-/** The select list that yields an AuditEventRow. */
-export const EVENT_COLUMNS = `pk, id, occurred_at, actor_kind, actor_id, actor_display_name, actor_ip, actor_user_agent,
-  action, subject_type, subject_id, application, environment, data, request_id, seq, canonical, prev_hash, hash, sealed_at`;
+/** The event's own columns, for a query over `audit.event e`. */
+export const EVENT_ONLY_COLUMNS = `e.pk, e.id, e.occurred_at, e.actor_kind, e.actor_id, e.actor_display_name, e.actor_ip,
+  e.actor_user_agent, e.action, e.subject_type, e.subject_id, e.application, e.environment, e.data, e.request_id`;
+
+/** The select list that yields an AuditEventRow from EVENTS_WITH_CHAIN. */
+export const EVENT_COLUMNS = `${EVENT_ONLY_COLUMNS}, c.seq, c.canonical, c.prev_hash, c.hash, c.sealed_at`;
+
+/** Events with their chain position, if sealed (`c.seq IS NULL`: pending). */
+export const EVENTS_WITH_CHAIN = 'audit.event e LEFT JOIN audit.chain c ON c.event_pk = e.pk';
 
 /** The document the sealer hashes for a row at a given position. */
 export function toSealedDocument(row: AuditEventRow, seq: number): SealedEventDocument {
@@ -57,8 +63,8 @@ export function toSealedDocument(row: AuditEventRow, seq: number): SealedEventDo
  * the canonical bytes and the hashes were left alone. Runs in the database, beside the scan.
  */
 export const DOCUMENT_FROM_COLUMNS_SQL = `jsonb_build_object(
-  'v', ${CANONICAL_EVENT_VERSION}, 'seq', seq, 'id', id,
-  'occurredAt', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  'actor', jsonb_build_object('kind', actor_kind, 'id', actor_id, 'displayName', actor_display_name, 'ip', actor_ip, 'userAgent', actor_user_agent),
-  'action', action, 'subject', jsonb_build_object('type', subject_type, 'id', subject_id),
-  'application', application, 'environment', environment, 'data', data, 'requestId', request_id)`;
+  'v', ${CANONICAL_EVENT_VERSION}, 'seq', c.seq, 'id', e.id,
+  'occurredAt', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'actor', jsonb_build_object('kind', e.actor_kind, 'id', e.actor_id, 'displayName', e.actor_display_name, 'ip', e.actor_ip, 'userAgent', e.actor_user_agent),
+  'action', e.action, 'subject', jsonb_build_object('type', e.subject_type, 'id', e.subject_id),
+  'application', e.application, 'environment', e.environment, 'data', e.data, 'requestId', e.request_id)`;

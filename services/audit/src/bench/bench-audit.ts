@@ -90,7 +90,7 @@ async function generate(dataSource: DataSource, sealer: AuditSealer, repository:
               'change', 'chg-' || (i * 104729 % $4), 'app-' || (i % 50), (ARRAY['dev','staging','prod'])[1 + i % 3],
               jsonb_build_object('n', i, 'reason', 'benchmark event ' || i, 'risk', i % 5, 'paths', jsonb_build_array('src/a.ts', 'payments/b.ts')),
               'req-' || i
-         FROM generate_series($1::int, $2::int) AS i`,
+         FROM generate_series($1::bigint, $2::bigint) AS i`,
       [from, to, ACTORS, SUBJECTS],
     );
   }

@@ -1,5 +1,5 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
-import { AuditReadAccess } from '../audit.access';
+import { AuditKeyAccess, AuditReadAccess } from '../audit.access';
 import { AuditChainVerificationModel, AuditPublicKeyModel } from './audit-chain.model';
 import { AuditChainService } from './audit-chain.service';
 import { VerifyAuditChainInput } from './dto/verify-audit-chain.input';
@@ -20,6 +20,7 @@ export class AuditChainResolver {
     });
   }
 
+  @AuditKeyAccess()
   @Query(() => AuditPublicKeyModel, { description: 'The Ed25519 key that signs audit checkpoints.' })
   auditPublicKey() {
     return this.chain.publicKey();

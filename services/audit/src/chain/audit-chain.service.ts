@@ -31,7 +31,6 @@ export class AuditChainService {
    * loads while the current one is hashed), and names the first broken seq.
    */
   async verify(request: VerifyChainRequest = {}): Promise<AuditChainVerificationModel> {
-    const state = await this.events.chainState();
     const fromSeq = request.fromSeq ?? 1;
     if (!Number.isSafeInteger(fromSeq) || fromSeq < 1) {
       throw new AuditException(AuditErrorReason.INVALID_RANGE, `fromSeq must be at least 1, got ${fromSeq}`, { fields: [{ path: 'input.fromSeq', message: 'must be at least 1' }] });
@@ -39,12 +38,15 @@ export class AuditChainService {
     if (request.toSeq != null && request.toSeq < fromSeq) {
       throw new AuditException(AuditErrorReason.INVALID_RANGE, `toSeq (${request.toSeq}) is before fromSeq (${fromSeq})`, { fields: [{ path: 'input.toSeq', message: 'must not be before fromSeq' }] });
     }
+    // Checkpoints first, the head after: a checkpoint commits with its events, so every
+    // checkpoint read here is at or below the head read next, unless events were removed.
+    const stored = await this.events.checkpoints(fromSeq, request.toSeq ?? null);
+    const state = await this.events.chainState();
     const toHead = request.toSeq == null || request.toSeq >= state.headSeq;
     const toSeq = toHead ? state.headSeq : request.toSeq!;
-    const [keys, checkpoints, previous, anchorHash] = await Promise.all([
+    const checkpoints = toHead ? stored : stored.filter((c) => Number(c.seq) <= toSeq);
+    const [keys, previous, anchorHash] = await Promise.all([
       this.events.signingKeys(),
-      // Up to the head, take checkpoints beyond it too: a checkpoint past the end means a removed tail.
-      this.events.checkpoints(fromSeq, toHead ? null : toSeq),
       fromSeq > 1 ? this.events.checkpointBefore(fromSeq) : Promise.resolve(undefined),
       fromSeq > 1 ? this.events.hashAt(fromSeq - 1) : Promise.resolve(undefined),
     ]);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { canonicalBytes, chainHash, GENESIS_HASH } from './audit-chain.canonical';
-import { EVENT_COLUMNS, toSealedDocument, type AuditEventRow } from '../audit-event/audit-event.row';
+import { EVENT_ONLY_COLUMNS, toSealedDocument, type AuditEventRow } from '../audit-event/audit-event.row';
 import { checkpointPayloadBytes, type CheckpointPayload } from '../checkpoint/audit-checkpoint';
 import type { AuditSigner } from '../checkpoint/audit-signer';
 import { AUDIT_DATA_SOURCE, AUDIT_SEALER_OPTIONS, AUDIT_SIGNER } from '../audit.tokens';
@@ -25,6 +25,9 @@ export interface AuditSealerOptions {
 interface ChainHead {
   seq: number;
   hash: Buffer;
+  /** The sealer's cursor: (inserting transaction, insertion key) of the last sealed event. */
+  tx: string;
+  pk: string;
   checkpointSeq: number;
   checkpointSignature: Buffer | null;
   checkpointAt: number;
@@ -38,9 +41,13 @@ type ReleasableRunner = QueryRunner & { releasePostgresConnection?(error?: Error
  * others retry the lock and take over when the leader's connection goes away. All sealing
  * happens on that same connection, so a leader that lost its lock also lost its transaction.
  *
- * Each batch reads the pending rows visible now, in insertion order, and numbers them after
- * the head. A row whose transaction commits later — even with a smaller insertion key — is
- * simply pending until the next batch, so no event is ever skipped.
+ * Which events to seal, without ever skipping one that commits late: each event row carries
+ * the id of the transaction that inserted it (`tx`). The snapshot's xmin is the oldest
+ * transaction still running, so every event with `tx` below it has committed (or never
+ * will): that set can no longer grow. Each batch seals the next events in (tx, pk) order
+ * below that horizon, after the cursor, and numbers them after the head. An event of a
+ * transaction still running waits for the next batch after it ends; it cannot land behind the
+ * cursor, because its tx is at or above the horizon the cursor never passed.
  */
 @Injectable()
 export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -139,11 +146,15 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async readHead(runner: QueryRunner): Promise<ChainHead> {
-    const [last] = await runner.query('SELECT seq, hash FROM audit.event WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1');
+    const [last] = await runner.query(
+      'SELECT c.seq, c.hash, e.tx::text AS tx, e.pk FROM audit.chain c JOIN audit.event e ON e.pk = c.event_pk ORDER BY c.seq DESC LIMIT 1',
+    );
     const [checkpoint] = await runner.query('SELECT seq, signature, created_at FROM audit.checkpoint ORDER BY seq DESC LIMIT 1');
     return {
       seq: last ? Number(last.seq) : 0,
       hash: last ? last.hash : GENESIS_HASH,
+      tx: last ? last.tx : '0',
+      pk: last ? String(last.pk) : '0',
       checkpointSeq: checkpoint ? Number(checkpoint.seq) : 0,
       checkpointSignature: checkpoint ? checkpoint.signature : null,
       checkpointAt: checkpoint ? new Date(checkpoint.created_at).getTime() : Date.now(),
@@ -155,9 +166,12 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
     const before = { ...head };
     await runner.startTransaction();
     try {
-      const rows: AuditEventRow[] = await runner.query(
-        `SELECT ${EVENT_COLUMNS} FROM audit.event WHERE seq IS NULL ORDER BY pk LIMIT $1`,
-        [this.batchSize],
+      const [{ horizon }] = await runner.query('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon');
+      const rows: (AuditEventRow & { tx: string })[] = await runner.query(
+        `SELECT e.tx::text AS tx, ${EVENT_ONLY_COLUMNS} FROM audit.event e
+          WHERE (e.tx, e.pk) > ($1::xid8, $2::bigint) AND e.tx < $3::xid8
+          ORDER BY e.tx, e.pk LIMIT $4`,
+        [head.tx, head.pk, horizon, this.batchSize],
       );
       if (rows.length === 0) {
         await runner.commitTransaction();
@@ -180,14 +194,14 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
         hashes.push(hash);
         head.seq = seq;
         head.hash = hash;
+        head.tx = row.tx;
+        head.pk = row.pk;
         if (seq - (checkpoints.at(-1)?.seq ?? head.checkpointSeq) >= this.options.checkpointEveryEvents) checkpoints.push({ seq, hash });
       }
       await runner.query(
-        `UPDATE audit.event AS e
-            SET seq = v.seq, canonical = v.canonical, prev_hash = v.prev_hash, hash = v.hash, sealed_at = now()
-           FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[], $5::bytea[]) AS v(pk, seq, canonical, prev_hash, hash)
-          WHERE e.pk = v.pk`,
-        [pks, seqs, canonicals, prevHashes, hashes],
+        `INSERT INTO audit.chain (seq, event_pk, canonical, prev_hash, hash)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[], $5::bytea[])`,
+        [seqs, pks, canonicals, prevHashes, hashes],
       );
       for (const checkpoint of checkpoints) await this.insertCheckpoint(runner, head, checkpoint.seq, checkpoint.hash);
       await runner.commitTransaction();

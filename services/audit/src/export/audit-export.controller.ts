@@ -1,14 +1,16 @@
 import { Readable } from 'node:stream';
-import { BadRequestException, Controller, Get, Query, StreamableFile } from '@nestjs/common';
-import { AuditReadAccess } from '../audit.access';
+import { BadRequestException, Controller, Get, Query, StreamableFile, UseFilters } from '@nestjs/common';
+import { AuditExportAccess } from '../audit.access';
 import { AuditException } from '../audit.exception';
 import { AuditExportService, type ExportFormat } from './audit-export.service';
+import { AuditHttpExceptionFilter } from './audit-http-exception.filter';
 
 /**
  * AuditExportController streams the audit log over HTTP:
  * `GET /audit/export?format=jsonl|csv&since=<ISO>&until=<ISO>&fromSeq=&toSeq=`.
  */
-@AuditReadAccess()
+@AuditExportAccess()
+@UseFilters(AuditHttpExceptionFilter)
 @Controller('audit')
 export class AuditExportController {
   constructor(private readonly exports: AuditExportService) {}
