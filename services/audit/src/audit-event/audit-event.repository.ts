@@ -95,13 +95,21 @@ export class AuditEventRepository {
    * after the last sealed event in the sealer's (tx, pk) order.
    */
   async chainState(): Promise<{ headSeq: number; pendingCount: number }> {
-    const [row] = await this.dataSource.query(
-      `WITH head AS (SELECT c.seq, e.tx, e.pk FROM audit.chain c JOIN audit.event e ON e.pk = c.event_pk ORDER BY c.seq DESC LIMIT 1)
-       SELECT coalesce((SELECT seq FROM head), 0) AS head,
-              (SELECT count(*) FROM audit.event e
-                WHERE NOT EXISTS (SELECT 1 FROM head) OR (e.tx, e.pk) > (SELECT tx, pk FROM head)) AS pending`,
+    const [head] = await this.dataSource.query(
+      'SELECT c.seq, e.tx::text AS tx, e.pk FROM audit.chain c JOIN audit.event e ON e.pk = c.event_pk ORDER BY c.seq DESC LIMIT 1',
     );
-    return { headSeq: Number(row.head), pendingCount: Number(row.pending) };
+    // A row comparison the (tx, pk) index answers with a range scan over the pending tail only.
+    const [row] = await this.dataSource.query('SELECT count(*) AS pending FROM audit.event WHERE (tx, pk) > ($1::xid8, $2::bigint)', [
+      head?.tx ?? '0',
+      head?.pk ?? 0,
+    ]);
+    return { headSeq: head ? Number(head.seq) : 0, pendingCount: Number(row.pending) };
+  }
+
+  /** The chain head: the last sealed seq, 0 when nothing is sealed. */
+  async headSeq(): Promise<number> {
+    const [row] = await this.dataSource.query('SELECT coalesce(max(seq), 0) AS head FROM audit.chain');
+    return Number(row.head);
   }
 
   async hashAt(seq: number): Promise<Buffer | undefined> {

@@ -30,8 +30,8 @@ export class AuditEventService {
     if (filter.since && filter.until && filter.until <= filter.since) {
       throw new AuditException(AuditErrorReason.INVALID_FILTER, 'until must be after since', { fields: [{ path: 'filter.until', message: 'must be after since' }] });
     }
-    const [rows, state] = await Promise.all([this.events.list(filter, page.after, page.first + 1), this.events.chainState()]);
-    const connection = toConnection(rows, page, -1, (row) => row.pk, (row) => toAuditEventModel(row, state.headSeq));
+    const [rows, headSeq] = await Promise.all([this.events.list(filter, page.after, page.first + 1), this.events.headSeq()]);
+    const connection = toConnection(rows, page, -1, (row) => row.pk, (row) => toAuditEventModel(row, headSeq));
     return { ...connection, filter };
   }
 
@@ -40,9 +40,9 @@ export class AuditEventService {
   }
 
   async getBySeq(seq: number): Promise<AuditEventModel> {
-    const [row, state] = await Promise.all([this.events.findBySeq(seq), this.events.chainState()]);
+    const [row, headSeq] = await Promise.all([this.events.findBySeq(seq), this.events.headSeq()]);
     if (!row) throw new AuditException(AuditErrorReason.EVENT_NOT_FOUND, `No sealed audit event has seq ${seq}.`, { seq });
-    return toAuditEventModel(row, state.headSeq);
+    return toAuditEventModel(row, headSeq);
   }
 
   /**

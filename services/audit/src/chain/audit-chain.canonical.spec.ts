@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalBytes, canonicalJson, chainHash, GENESIS_HASH } from './audit-chain.canonical';
+import { canonicalBytes, canonicalEventBytes, canonicalJson, chainHash, GENESIS_HASH, type SealedEventDocument } from './audit-chain.canonical';
 
 describe(canonicalBytes.name, () => {
   it('sorts keys and drops insignificant whitespace (RFC 8785)', () => {
@@ -40,5 +40,28 @@ describe(canonicalJson.name, () => {
 
   it('refuses a lone surrogate', () => {
     expect(() => canonicalJson('\ud800')).toThrow(TypeError);
+  });
+});
+
+describe(canonicalEventBytes.name, () => {
+  const document = (overrides: Partial<SealedEventDocument> = {}): SealedEventDocument => ({
+    v: 1,
+    seq: 7,
+    id: '5b0c7f5e-7d43-4c55-9a53-3a4d0f0e2b11',
+    occurredAt: '2026-11-26T14:48:32.123Z',
+    actor: { kind: 'USER', id: 'u-1', displayName: 'Zoë "Z" Ångström', ip: '10.0.0.1', userAgent: null },
+    action: 'promotion.requested',
+    subject: { type: 'change', id: 'chg-1' },
+    application: 'payments',
+    environment: null,
+    data: { z: [1, 2.5, { b: null, a: '€' }], a: true, '\u00e9': 'accent' },
+    requestId: null,
+    ...overrides,
+  });
+
+  it('writes exactly what the general serializer writes', () => {
+    for (const doc of [document(), document({ data: {}, application: null, actor: { kind: 'SYSTEM', id: 's', displayName: null, ip: null, userAgent: null } })]) {
+      expect(canonicalEventBytes(doc).equals(canonicalBytes(doc))).toBe(true);
+    }
   });
 });

@@ -81,3 +81,21 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export function isWellFormed(value: string): boolean {
   return !LONE_SURROGATE.test(value);
 }
+
+const str = (value: string | null): string => (value === null ? 'null' : canonicalJson(value));
+
+/**
+ * canonicalEventBytes is canonicalBytes(document) for the one document shape the sealer hashes,
+ * written with its keys already in RFC 8785 order (the sealer's hot path); only `data` goes
+ * through the general serializer. A spec holds it byte-identical to canonicalBytes.
+ */
+export function canonicalEventBytes(d: SealedEventDocument): Buffer {
+  const a = d.actor;
+  return Buffer.from(
+    `{"action":${str(d.action)},"actor":{"displayName":${str(a.displayName)},"id":${str(a.id)},"ip":${str(a.ip)},"kind":${str(a.kind)},"userAgent":${str(a.userAgent)}},` +
+      `"application":${str(d.application)},"data":${canonicalJson(d.data)},"environment":${str(d.environment)},"id":${str(d.id)},` +
+      `"occurredAt":${str(d.occurredAt)},"requestId":${str(d.requestId)},"seq":${canonicalJson(d.seq)},` +
+      `"subject":{"id":${str(d.subject.id)},"type":${str(d.subject.type)}},"v":${canonicalJson(d.v)}}`,
+    'utf8',
+  );
+}

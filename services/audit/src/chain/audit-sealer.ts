@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { canonicalBytes, chainHash, GENESIS_HASH } from './audit-chain.canonical';
+import { canonicalEventBytes, chainHash, GENESIS_HASH } from './audit-chain.canonical';
 import { EVENT_ONLY_COLUMNS, toSealedDocument, type AuditEventRow } from '../audit-event/audit-event.row';
 import { checkpointPayloadBytes, type CheckpointPayload } from '../checkpoint/audit-checkpoint';
 import type { AuditSigner } from '../checkpoint/audit-signer';
@@ -185,7 +185,7 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
       const checkpoints: { seq: number; hash: Buffer }[] = [];
       for (const row of rows) {
         const seq = head.seq + 1;
-        const canonical = canonicalBytes(toSealedDocument(row, seq));
+        const canonical = canonicalEventBytes(toSealedDocument(row, seq));
         const hash = chainHash(head.hash, canonical);
         pks.push(row.pk);
         seqs.push(seq);
