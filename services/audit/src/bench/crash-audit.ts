@@ -19,7 +19,7 @@ import { AuditSigner } from '../checkpoint/audit-signer';
  *
  * Starts a process that performs audited actions, fires ACTIONS of them concurrently, kills
  * the process with SIGKILL while they are in flight, restarts it, and checks:
- * every acknowledged action has its event; no event without its action; seq is gap-free
+ * every acknowledged action has its event; no event without its action; every event sealed, seq gap-free
  * with no duplicate; the chain (and its checkpoints) verifies.
  *
  * `api` (the default when services/api/dist/main.js exists) drives the real API: the action
@@ -100,7 +100,11 @@ async function main(): Promise<void> {
     const orphanEvents = [...eventActions].filter((id) => !actions.has(id));
     const actionsWithoutEvent = [...actions].filter((id) => !eventActions.has(id));
     const [seqs] = (
-      await db.query('SELECT count(*)::int AS n, count(DISTINCT seq)::int AS distinct_seqs, min(seq)::int AS min, max(seq)::int AS max FROM audit.event')
+      await db.query(
+        `SELECT count(*)::int AS n, count(DISTINCT seq)::int AS distinct_seqs, min(seq)::int AS min, max(seq)::int AS max,
+                (SELECT count(*)::int FROM audit.event) AS events
+           FROM audit.chain`,
+      )
     ).rows;
     await target.stop();
     target = undefined;
@@ -111,9 +115,9 @@ async function main(): Promise<void> {
       ['no event without its action', orphanEvents.length === 0, `${orphanEvents.length} orphan events`],
       ['no action without its event', actionsWithoutEvent.length === 0, `${actionsWithoutEvent.length} actions without event`],
       [
-        'seq is gap-free, starts at 1, no duplicates',
-        seqs.n === seqs.distinct_seqs && seqs.min === 1 && seqs.max === seqs.n,
-        `${seqs.n} events, ${seqs.distinct_seqs} distinct seqs, ${seqs.min}–${seqs.max}`,
+        'every event sealed; seq gap-free from 1, no duplicates',
+        seqs.n === seqs.events && seqs.n === seqs.distinct_seqs && seqs.min === 1 && seqs.max === seqs.n,
+        `${seqs.events} events, ${seqs.n} sealed, ${seqs.distinct_seqs} distinct seqs, ${seqs.min}–${seqs.max}`,
       ],
       ['the chain verifies', verification.valid, verification.firstBroken ? `${verification.firstBroken.problem} at ${verification.firstBroken.seq}` : `${verification.eventsChecked} events, ${verification.checkpointsChecked} checkpoints`],
       ['the kill happened with actions in flight', killed && acknowledged.size < ACTIONS, `${acknowledged.size} of ${ACTIONS} acknowledged`],
@@ -134,8 +138,8 @@ async function main(): Promise<void> {
 async function waitUntilSealed(db: Client): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const { rows } = await db.query('SELECT count(*)::int AS n FROM audit.event WHERE seq IS NULL');
-    if (rows[0].n === 0) return;
+    const { rows } = await db.query('SELECT (SELECT count(*) FROM audit.event) - (SELECT count(*) FROM audit.chain) AS n');
+    if (Number(rows[0].n) === 0) return;
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error('events stayed pending for 60 s after the restart');
