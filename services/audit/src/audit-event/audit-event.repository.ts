@@ -40,7 +40,11 @@ export interface CheckpointRow {
 export class AuditEventRepository {
   constructor(@Inject(AUDIT_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  /** Newest first by insertion; `beforePk` continues a page. Reads `limit` rows. */
+  /**
+   * Newest first by insertion; `beforePk` continues a page. Reads `limit` rows. The page is
+   * cut from audit.event alone (an index walk in pk order) before the chain is joined, so
+   * only the rows returned are looked up in audit.chain.
+   */
   async list(filter: AuditEventFilter, beforePk: string | undefined, limit: number): Promise<AuditEventRow[]> {
     const { where, params } = whereClause(filter);
     if (beforePk !== undefined) {
@@ -49,8 +53,10 @@ export class AuditEventRepository {
     }
     params.push(limit);
     return this.dataSource.query(
-      `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_CHAIN} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY e.pk DESC LIMIT $${params.length}`,
+      `SELECT ${EVENT_COLUMNS}
+         FROM (SELECT * FROM audit.event e ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.pk DESC LIMIT $${params.length}) AS e
+         LEFT JOIN audit.chain c ON c.event_pk = e.pk
+        ORDER BY e.pk DESC`,
       params,
     );
   }
@@ -192,8 +198,11 @@ function whereClause(filter: AuditEventFilter): { where: string[]; params: unkno
     params.push(value);
     where.push(sql(`$${params.length}`));
   };
-  if (filter.actors?.length) add((p) => `e.actor_id = ANY(${p}::text[])`, filter.actors);
-  if (filter.actions?.length) add((p) => `e.action = ANY(${p}::text[])`, filter.actions);
+  // One value compares with `=`, so the (column, pk DESC) index yields rows already in page order.
+  if (filter.actors?.length === 1) add((p) => `e.actor_id = ${p}`, filter.actors[0]);
+  else if (filter.actors?.length) add((p) => `e.actor_id = ANY(${p}::text[])`, filter.actors);
+  if (filter.actions?.length === 1) add((p) => `e.action = ${p}`, filter.actions[0]);
+  else if (filter.actions?.length) add((p) => `e.action = ANY(${p}::text[])`, filter.actions);
   if (filter.subjectType) add((p) => `e.subject_type = ${p}`, filter.subjectType);
   if (filter.subjectId) add((p) => `e.subject_id = ${p}`, filter.subjectId);
   if (filter.application) add((p) => `e.application = ${p}`, filter.application);

@@ -112,7 +112,7 @@ async function generate(dataSource: DataSource, sealer: AuditSealer, repository:
 
 /** WRITERS concurrent writers, each committing transactions that hold one event, for APPEND_SECONDS; the sealer runs meanwhile. */
 async function append(dataSource: DataSource, repository: AuditEventRepository): Promise<void> {
-  for (const perTransaction of [1, 10]) {
+  for (const perTransaction of [1, 10, 50]) {
     say(`append: ${WRITERS} writers, ${perTransaction} event(s) per transaction, ${APPEND_SECONDS} s, synchronous_commit on...`);
     let committed = 0;
     let transactions = 0;
