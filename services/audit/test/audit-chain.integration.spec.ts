@@ -63,6 +63,12 @@ describe('audit chain (integration)', () => {
     expect(result.firstBroken).toMatchObject({ seq: 12, problem: AuditChainProblem.HASH_MISMATCH });
   });
 
+  it('names sealed bytes overwritten with bytes that are not even text', async () => {
+    await tamper(f.dataSource, `UPDATE audit.chain SET canonical = decode('ff00fe', 'hex') WHERE seq = 14`);
+    const result = await f.chain.verify();
+    expect(result.firstBroken).toMatchObject({ seq: 14, problem: AuditChainProblem.HASH_MISMATCH });
+  });
+
   it('names an edited row whose hash was recomputed: the next link breaks', async () => {
     await tamper(
       f.dataSource,
