@@ -134,7 +134,8 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
     );
     const head = await this.readHead(runner);
     while (!this.stopping) {
-      const sealed = await this.sealBatch(runner, head);
+      // Idle polls cost one indexed probe, not a transaction.
+      const sealed = (await this.hasPending(runner, head)) ? await this.sealBatch(runner, head) : 0;
       if (head.seq > head.checkpointSeq && Date.now() - head.checkpointAt >= this.options.checkpointEverySeconds * 1000) {
         await this.checkpointNow(runner, head);
       }
@@ -159,6 +160,11 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
       checkpointSignature: checkpoint ? checkpoint.signature : null,
       checkpointAt: checkpoint ? new Date(checkpoint.created_at).getTime() : Date.now(),
     };
+  }
+
+  private async hasPending(runner: QueryRunner, head: ChainHead): Promise<boolean> {
+    const [row] = await runner.query('SELECT EXISTS (SELECT 1 FROM audit.event WHERE (tx, pk) > ($1::xid8, $2::bigint)) AS pending', [head.tx, head.pk]);
+    return row.pending;
   }
 
   /** Seals one batch in one transaction; returns how many events it sealed. */
