@@ -78,11 +78,6 @@ export class AuditEventRepository {
     return row;
   }
 
-  async findById(id: string): Promise<AuditEventRow | undefined> {
-    const [row] = await this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM ${EVENTS_WITH_CHAIN} WHERE e.id = $1`, [id]);
-    return row;
-  }
-
   /** Events whose subject is the change, or whose data names it as `changeId`, oldest first. */
   async findAboutChange(changeId: string, limit: number): Promise<AuditEventRow[]> {
     return this.dataSource.query(

@@ -142,12 +142,3 @@ function withHeader(result: ChainVerificationResult, header: ExportHeader | unde
     exportedAt: header?.exportedAt ?? null,
   };
 }
-
-/** The last checkpoint line of an export, to keep as a trusted head for later verifications. */
-export function lastCheckpointOf(lines: Iterable<string>): ExportCheckpointLine | undefined {
-  let last: ExportCheckpointLine | undefined;
-  for (const line of lines) {
-    if (line.includes('"type":"checkpoint"')) last = JSON.parse(line) as ExportCheckpointLine;
-  }
-  return last;
-}
