@@ -17,11 +17,11 @@ import { HealthController } from './health/health.controller';
 import { allEntities } from './migrations';
 
 /** Limits every operation is checked against before it runs. */
-export const QUERY_LIMITS = { maxDepth: 10, maxAliases: 15, maxCost: 5000 } as const;
+export const QUERY_LIMITS = { maxDepth: 15, maxAliases: 15, maxCost: 5000 } as const;
 
 function validationRules(config: Config): ValidationRule[] {
   const rules = [
-    maxDepthRule({ n: QUERY_LIMITS.maxDepth, exposeLimits: true }),
+    maxDepthRule({ n: QUERY_LIMITS.maxDepth, exposeLimits: true, ignoreIntrospection: false }),
     maxAliasesRule({ n: QUERY_LIMITS.maxAliases, exposeLimits: true }),
     costLimitRule({ maxCost: QUERY_LIMITS.maxCost, exposeLimits: true }),
   ] as unknown as ValidationRule[];
@@ -60,10 +60,9 @@ export class AppModule {
             const reply = context.reply;
             const log = reply?.log ?? context.app!.log;
             const requestId = String(reply?.request.id ?? 'unknown');
-            const errors = flattenErrors(execution.errors).map((error) =>
-              formatGraphQLError(error, requestId, log, { hideSuggestions: config.nodeEnv === 'production' }),
-            );
-            return { statusCode: statusFor(execution, errors), response: { data: execution.data ?? null, errors } };
+            const flat = flattenErrors(execution.errors);
+            const errors = flat.map((error) => formatGraphQLError(error, requestId, log, { hideSuggestions: config.nodeEnv === 'production' }));
+            return { statusCode: statusFor(execution, errors, flat), response: { data: execution.data ?? null, errors } };
           },
         }),
         IdentityModule,

@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+
+const digest = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
 import type { IncomingMessage } from 'node:http';
 import { ConsoleLogger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -21,9 +23,10 @@ export function requestIdFor(request: IncomingMessage): string {
 /** Rate limits count per API token (its public prefix), per portal session, else per address. */
 export function rateLimitKey(request: FastifyRequest): string {
   const authorization = request.headers.authorization;
-  if (typeof authorization === 'string' && /^Bearer\s+\S+/i.test(authorization)) return `token:${authorization.trim().split(/\s+/)[1]!.slice(0, 12)}`;
-  const cookie = /(?:^|;\s*)gatehouse_session=([^;]{1,64})/.exec(String(request.headers.cookie ?? ''));
-  if (cookie) return `session:${cookie[1]!.slice(0, 16)}`;
+  // Keyed by a hash of the whole credential: a shared prefix must not let one caller use up another's budget.
+  if (typeof authorization === 'string' && /^Bearer\s+\S+/i.test(authorization)) return `token:${digest(authorization.trim())}`;
+  const cookie = /(?:^|;\s*)gatehouse_session=([^;]{1,128})/.exec(String(request.headers.cookie ?? ''));
+  if (cookie) return `session:${digest(cookie[1]!)}`;
   return `ip:${request.ip}`;
 }
 
@@ -47,6 +50,7 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ne
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
     logger: new ConsoleLogger({ json: true, logLevels: NEST_LEVELS[config.logLevel] }),
+    abortOnError: false, // throw, so the caller reports why instead of the process exiting silently
   });
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie);
@@ -55,16 +59,26 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ne
     timeWindow: 60_000,
     keyGenerator: rateLimitKey,
     allowList: (request: FastifyRequest) => request.url === '/healthz' || request.url === '/readyz',
-    errorResponseBuilder: (request, context) => ({
-      statusCode: 429,
+    // Thrown as an error with status 429; the GraphQL error formatter turns it into RATE_LIMITED.
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new Error(`Rate limit of ${context.max} requests per minute exceeded; retry after ${context.after}.`), { statusCode: 429 }),
+  });
+  // GraphQL over POST takes JSON (or application/graphql) only: an HTML form cannot send either
+  // without a CORS preflight, which closes the form-post CSRF route for cookie sessions.
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST' || !request.url.startsWith('/graphql')) return;
+    const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type === 'application/json' || type === 'application/graphql') return;
+    reply.code(415).send({
       data: null,
       errors: [
         {
-          message: `Rate limit of ${context.max} requests per minute exceeded; retry after ${context.after}.`,
-          extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: Math.ceil(context.ttl / 1000), requestId: request.id },
+          message: `Content-Type must be application/json (got ${type || 'none'}).`,
+          extensions: { code: ErrorCode.BAD_REQUEST, requestId: request.id },
         },
       ],
-    }),
+    });
+    return reply;
   });
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -1,5 +1,5 @@
-import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, PublicAccess, RequestId, SelfAccess, TokenScope, type Principal } from '@gatehouse/shared';
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, HttpReply, HttpRequest, PublicAccess, type ReplyRef, RequestId, SelfAccess, TokenScope, type Principal } from '@gatehouse/shared';
 import type {} from '@fastify/cookie'; // adds setCookie/clearCookie to FastifyReply
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../access/authenticator';
@@ -18,8 +18,8 @@ export class SessionResolver {
   @PublicAccess()
   async login(
     @Args('input') input: LoginInput,
-    @Context('request') request: FastifyRequest,
-    @Context('reply') reply: FastifyReply,
+    @HttpRequest() request: FastifyRequest,
+    @HttpReply() { reply }: ReplyRef<FastifyReply>,
     @RequestId() requestId: string,
   ): Promise<SignedIn> {
     const userAgent = request.headers['user-agent']?.slice(0, 300) ?? null;
@@ -30,7 +30,7 @@ export class SessionResolver {
 
   @Mutation(() => Boolean, { description: 'Ends the portal session of the caller (true), or does nothing for an API token (false).' })
   @SelfAccess(TokenScope.WRITE)
-  async logout(@CurrentPrincipal() principal: Principal, @Context('reply') reply: FastifyReply, @RequestId() requestId: string): Promise<boolean> {
+  async logout(@CurrentPrincipal() principal: Principal, @HttpReply() { reply }: ReplyRef<FastifyReply>, @RequestId() requestId: string): Promise<boolean> {
     const ended = await this.service.logout(principal, requestId);
     if (ended) reply.clearCookie(SESSION_COOKIE, COOKIE);
     return ended;

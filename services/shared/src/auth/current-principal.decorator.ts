@@ -26,3 +26,25 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, context: Execu
 
 /** Injects the request id, for audit events and error reports. */
 export const RequestId = createParamDecorator((_: unknown, context: ExecutionContext): string => requestOf(context).id);
+
+/**
+ * ReplyRef holds the HTTP reply of a call. It is wrapped on purpose: a Fastify reply is a
+ * thenable (it resolves when the response is sent), and Nest awaits parameter values, so a
+ * bare reply as a parameter would wait for its own response forever.
+ */
+export interface ReplyRef<Reply = unknown> {
+  reply: Reply;
+}
+
+/** Injects the raw HTTP request (a custom decorator: the global ValidationPipe leaves it alone). */
+export const HttpRequest = createParamDecorator((_: unknown, context: ExecutionContext): unknown => requestOf(context));
+
+/** Injects the HTTP reply, wrapped in a ReplyRef (see there why). */
+export const HttpReply = createParamDecorator(
+  (_: unknown, context: ExecutionContext): ReplyRef => ({
+    reply:
+      context.getType<string>() === 'graphql'
+        ? GqlExecutionContext.create(context).getContext<{ reply: unknown }>().reply
+        : context.switchToHttp().getResponse(),
+  }),
+);

@@ -42,6 +42,9 @@ export function formatGraphQLError(
     return { ...base, message, extensions };
   }
   const status = (original as { statusCode?: number; status?: number }).statusCode;
+  if (status === 429) {
+    return { ...base, message: original.message, extensions: { code: ErrorCode.RATE_LIMITED, requestId } };
+  }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     log.warn({ err: original, requestId }, 'request refused');
     return { ...base, message: original.message, extensions: { code: ErrorCode.BAD_REQUEST, requestId } };
@@ -65,9 +68,17 @@ export function flattenErrors(errors: readonly GraphQLError[]): GraphQLError[] {
   });
 }
 
-/** Whether an execution failed before running (no data): the HTTP status then says so. */
-export function statusFor(execution: ExecutionResult, formatted: GraphQLFormattedError[]): number {
+/**
+ * The HTTP status of a GraphQL answer: 200 once anything executed; before that, the status an
+ * HTTP-level refusal carries (413 too large, 415 wrong type, 429 rate limited), 400 for a
+ * malformed request, 500 for an internal error.
+ */
+export function statusFor(execution: ExecutionResult, formatted: GraphQLFormattedError[], errors: readonly GraphQLError[] = []): number {
   if (execution.data) return 200;
+  for (const error of errors) {
+    const status = (error.originalError as { statusCode?: number } | undefined)?.statusCode;
+    if (status === 413 || status === 415 || status === 429) return status;
+  }
   const codes = new Set(formatted.map((e) => e.extensions?.code));
   if (codes.has(ErrorCode.INTERNAL)) return 500;
   if (codes.size > 0 && [...codes].every((c) => c === ErrorCode.BAD_REQUEST || c === ErrorCode.VALIDATION_FAILED)) return 400;
