@@ -52,11 +52,12 @@ export class GroupRepository {
 
   /** Removes a member; false when they were not one. */
   async removeMember(groupId: string, userId: string, manager: EntityManager): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      'DELETE FROM identity.group_member WHERE group_id = $1 AND user_id = $2 RETURNING user_id',
+    // As a SELECT over the DELETE, so the driver returns rows rather than [rows, count].
+    const [{ removed }]: { removed: number }[] = await manager.query(
+      'WITH gone AS (DELETE FROM identity.group_member WHERE group_id = $1 AND user_id = $2 RETURNING user_id) SELECT count(*)::int AS removed FROM gone',
       [groupId, userId],
     );
-    return rows.length === 1;
+    return removed === 1;
   }
 
   /** Names of the groups a user belongs to now. */
