@@ -122,7 +122,7 @@ describe('authorization matrix (role × operation, from the live schema)', () =>
     for (const operation of operations) {
       const { query, variables } = operationFor(operation.kind, operation.field);
       const response = await api.graphql(query, variables, { authorization: '' });
-      const { code, reason } = response.errors?.[0]?.extensions ?? {};
+      const { code, reason } = (response.errors?.[0]?.extensions ?? {}) as { code?: string; reason?: string };
       if (EXPECTED[operation.name] === 'PUBLIC') expect([operation.name, GUARD_REASONS.includes(String(reason))]).toEqual([operation.name, false]);
       else expect([operation.name, code]).toEqual([operation.name, 'UNAUTHENTICATED']);
     }

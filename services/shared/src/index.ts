@@ -13,3 +13,4 @@ export * from './auth/role';
 export * from './auth/principal';
 export * from './auth/access.decorator';
 export * from './auth/current-principal.decorator';
+export * from './canonical-json';

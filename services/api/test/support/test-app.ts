@@ -25,7 +25,7 @@ export interface TestApp {
   /** POSTs a GraphQL request as the root test user; pass `{ authorization: '' }` to send none. */
   graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Creates a user with these roles (and groups) and returns a token with the given scopes. */
-  tokenFor(username: string, roles: Role[], options?: { scopes?: string[]; groups?: string[]; password?: string }): Promise<string>;
+  tokenFor(username: string, roles: (Role | `${Role}`)[], options?: { scopes?: string[]; groups?: string[]; password?: string }): Promise<string>;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@gatehouse/shared';
 
 /** The hash a chain starts from: the `prevHash` of seq 1. */
 export const GENESIS_HASH = Buffer.alloc(32);
@@ -26,44 +27,8 @@ export function canonicalBytes(value: unknown): Buffer {
   return Buffer.from(canonicalJson(value), 'utf8');
 }
 
-/**
- * RFC 8785 (JCS) serialization. The `canonicalize` package does the same, but it is ESM-only
- * and Jest here cannot load it (jest.config.js compiles only the packages it lists); JCS is
- * defined in terms of ECMAScript's own JSON.stringify for strings and numbers, so the rules
- * left to implement are: sorted keys (UTF-16 code units), no whitespace, no lone surrogates,
- * no NaN/Infinity. The benchmark cross-checks this against `canonicalize` under plain Node.
- */
-export function canonicalJson(value: unknown): string {
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    value = (value as { toJSON(): unknown }).toJSON();
-  }
-  switch (typeof value) {
-    case 'string':
-      if (!isWellFormed(value)) throw new TypeError('canonical JSON refuses a string with a lone surrogate');
-      return JSON.stringify(value);
-    case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`canonical JSON refuses the number ${value}`);
-      return JSON.stringify(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object': {
-      if (value === null) return 'null';
-      if (Array.isArray(value)) {
-        return `[${value.map((item) => (item === undefined || typeof item === 'function' ? 'null' : canonicalJson(item))).join(',')}]`;
-      }
-      const record = value as Record<string, unknown>;
-      const members: string[] = [];
-      for (const key of Object.keys(record).sort()) {
-        const member = record[key];
-        if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
-        members.push(`${canonicalJson(key)}:${canonicalJson(member)}`);
-      }
-      return `{${members.join(',')}}`;
-    }
-    default:
-      throw new TypeError(`canonical JSON cannot carry a ${typeof value}`);
-  }
-}
+/** RFC 8785 canonical JSON (the shared implementation, from the `canonicalize` package). */
+export { canonicalJson };
 
 /** hash = SHA-256(prevHash ‖ canonical bytes). */
 export function chainHash(prevHash: Buffer, canonical: Buffer): Buffer {
