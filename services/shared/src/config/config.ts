@@ -66,6 +66,24 @@ const schema = z.object({
   GATEHOUSE_BOOTSTRAP_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   GATEHOUSE_SESSION_HOURS: z.coerce.number({ error: 'must be a number' }).min(0.1, 'must be at least 0.1').max(720, 'must be at most 720').default(12),
   GATEHOUSE_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(1200),
+  GATEHOUSE_POLICIES_DIR: z.string().trim().min(1, 'must not be empty').optional(),
+  GATEHOUSE_PUBLIC_URL: z
+    .string()
+    .trim()
+    .refine((value) => /^https?:\/\/[^/]+/.test(value), 'must be an http(s) URL such as https://gatehouse.bank.example')
+    .optional(),
+  GATEHOUSE_OIDC_ISSUER: z.string().trim().url('must be the issuer URL of the identity provider').optional(),
+  GATEHOUSE_OIDC_CLIENT_ID: z.string().trim().min(1, 'must not be empty').optional(),
+  GATEHOUSE_OIDC_CLIENT_SECRET: z.string().min(1, 'must not be empty').optional(),
+  GATEHOUSE_OIDC_GROUPS_CLAIM: z.string().trim().min(1, 'must not be empty').default('groups'),
+  GATEHOUSE_OIDC_GROUP_MAP: z
+    .string()
+    .trim()
+    .refine(
+      (value) => value.split(',').every((pair) => /^[^=,]+=[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(pair.trim())),
+      'must be comma-separated idp-group=gatehouse-group pairs, e.g. "Payments Leads=payments-leads,CAB=change-advisory-board"',
+    )
+    .optional(),
   GATEHOUSE_DEMO_DATA: z
     .enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' })
     .default('auto'),
@@ -81,6 +99,21 @@ export interface Config {
   dataDir: string;
   embeddedPostgresPort: number;
   logLevel: LogLevel;
+  /** The policies-as-code directory loaded (GitOps) on start; default `<repo>/policies` when it exists. */
+  policiesDir: string | undefined;
+  /** The URL people reach Gatehouse at (for OIDC redirects); default http://HOST:PORT. */
+  publicUrl: string | undefined;
+  /** Single sign-on, when GATEHOUSE_OIDC_ISSUER is set (client id required with it). */
+  oidc:
+    | {
+        issuer: string;
+        clientId: string;
+        clientSecret: string | undefined;
+        groupsClaim: string;
+        /** IdP group name → Gatehouse group name. */
+        groupMap: Record<string, string>;
+      }
+    | undefined;
   /** When set on first start, becomes the bootstrap admin's API token (for automation). */
   bootstrapToken: string | undefined;
   sessionHours: number;
@@ -123,6 +156,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(problems);
   }
   const v = parsed.data;
+  if (v.GATEHOUSE_OIDC_ISSUER && !v.GATEHOUSE_OIDC_CLIENT_ID) {
+    throw new ConfigError([{ variable: 'GATEHOUSE_OIDC_CLIENT_ID', message: 'is required when GATEHOUSE_OIDC_ISSUER is set', value: undefined }]);
+  }
   return {
     nodeEnv: v.NODE_ENV,
     host: v.HOST,
@@ -133,6 +169,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     demoData: v.GATEHOUSE_DEMO_DATA,
     bootstrapToken: v.GATEHOUSE_BOOTSTRAP_TOKEN,
+    policiesDir: v.GATEHOUSE_POLICIES_DIR,
+    publicUrl: v.GATEHOUSE_PUBLIC_URL?.replace(/\/+$/, ''),
+    oidc: v.GATEHOUSE_OIDC_ISSUER
+      ? {
+          issuer: v.GATEHOUSE_OIDC_ISSUER,
+          clientId: v.GATEHOUSE_OIDC_CLIENT_ID!,
+          clientSecret: v.GATEHOUSE_OIDC_CLIENT_SECRET,
+          groupsClaim: v.GATEHOUSE_OIDC_GROUPS_CLAIM,
+          groupMap: Object.fromEntries(
+            (v.GATEHOUSE_OIDC_GROUP_MAP ?? '')
+              .split(',')
+              .filter((pair) => pair.trim())
+              .map((pair) => pair.split('=').map((part) => part.trim()) as [string, string]),
+          ),
+        }
+      : undefined,
     sessionHours: v.GATEHOUSE_SESSION_HOURS,
     rateLimitPerMinute: v.GATEHOUSE_RATE_LIMIT_PER_MINUTE,
     audit: {
