@@ -5,11 +5,6 @@ interface Readiness {
   reason?: string;
 }
 
-interface ApplicationsPage {
-  data?: { applications: { totalCount: number; edges: { node: { name: string; team: string; environments: { name: string }[] } }[] } };
-  errors?: { message: string; extensions?: { code?: string; requestId?: string } }[];
-}
-
 async function readiness(): Promise<{ ok: boolean; detail: string }> {
   try {
     const response = await fetch(`${apiUrl()}/readyz`, { cache: 'no-store' });
@@ -20,23 +15,9 @@ async function readiness(): Promise<{ ok: boolean; detail: string }> {
   }
 }
 
-async function applications(): Promise<ApplicationsPage> {
-  try {
-    const response = await fetch(`${apiUrl()}/graphql`, {
-      method: 'POST',
-      cache: 'no-store',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ applications(first: 20) { totalCount edges { node { name team environments { name } } } } }' }),
-    });
-    return (await response.json()) as ApplicationsPage;
-  } catch (error) {
-    return { errors: [{ message: (error as Error).message }] };
-  }
-}
-
-/** ApiHealth shows whether the API is ready and what it holds; the full portal builds on this. */
+/** ApiHealth shows whether the API is ready; the full portal (sign-in, approvals, audit) builds on this. */
 export async function ApiHealth() {
-  const [ready, page] = await Promise.all([readiness(), applications()]);
+  const ready = await readiness();
   return (
     <>
       <section className="card" aria-labelledby="api-status">
@@ -48,33 +29,12 @@ export async function ApiHealth() {
           — {ready.detail} (<code>{apiUrl()}</code>)
         </p>
       </section>
-      <section className="card" aria-labelledby="applications">
-        <h2 id="applications">Applications</h2>
-        {page.errors ? (
-          <p className="status-bad" role="alert">
-            {page.errors[0]?.message}
-            {page.errors[0]?.extensions?.requestId ? ` (request id ${page.errors[0].extensions.requestId})` : ''}
-          </p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Application</th>
-                <th scope="col">Team</th>
-                <th scope="col">Pipeline</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.data?.applications.edges.map(({ node }) => (
-                <tr key={node.name}>
-                  <td>{node.name}</td>
-                  <td>{node.team}</td>
-                  <td>{node.environments.map((e) => e.name).join(' → ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+      <section className="card" aria-labelledby="api-use">
+        <h2 id="api-use">Use the API</h2>
+        <p>
+          Every request is authenticated. Send an API token as <code>Authorization: Bearer …</code> to{' '}
+          <code>{apiUrl()}/graphql</code>; the first start prints the admin&apos;s token once.
+        </p>
       </section>
     </>
   );
