@@ -27,10 +27,23 @@ function finished(child) {
   );
 }
 
+// Stop every child and wait for them: the API must get to stop its embedded PostgreSQL, which
+// it cannot do if this process exits first and takes the API's output pipes with it.
+let stopping = false;
 function stopAll(code) {
+  process.exitCode ??= code;
+  if (stopping) return;
+  stopping = true;
   for (const child of children) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 100).unref();
-  process.exitCode = code;
+  const check = setInterval(() => {
+    if (children.size === 0) {
+      clearInterval(check);
+      process.exit(process.exitCode);
+    }
+  }, 100);
+  setTimeout(() => {
+    for (const child of children) child.kill('SIGKILL');
+  }, 20_000).unref();
 }
 process.once('SIGINT', () => stopAll(0));
 process.once('SIGTERM', () => stopAll(0));
