@@ -1,10 +1,11 @@
 import type { MigrationClass } from '@gatehouse/shared';
 import { CreatePolicySchema1795704428503 } from './migrations/1795704428503-create-policy-schema';
+import { CreatePolicyStore1795707602724 } from './migrations/1795707602724-create-policy-store';
 
 export { PolicyModule } from './policy.module';
 
 /** The policy service's migrations, oldest first. */
-export const policyMigrations: MigrationClass[] = [CreatePolicySchema1795704428503];
+export const policyMigrations: MigrationClass[] = [CreatePolicySchema1795704428503, CreatePolicyStore1795707602724];
 
 /** The policy service's TypeORM entities. */
 export const policyEntities: Function[] = [];
@@ -31,3 +32,12 @@ export type { ApprovalRequirement, Decision, DecisionBasis, DecisionError, Match
 
 // Policy tests (tests.yaml beside each policy).
 export { runPolicyTests, type PolicyTestReport, type PolicyTestResult, type PolicyTestCaseResult } from './policy-test/policy-test.runner';
+
+// Store and API: versions, activations, GitOps load on start, backtests over stored decision inputs.
+export { PolicyService } from './policy-store/policy.service';
+export { PolicyStoreException, PolicyStoreErrorReason, type DocumentProblem } from './policy-store/policy.exception';
+export { PolicySync, type PolicySyncEntry, type PolicySyncReport } from './gitops/policy-sync';
+export { diffPolicyDocuments, type PolicyDocumentDiff, type RuleChange } from './policy-diff/policy-diff';
+export { recordDecisionInput, scanDecisionInputs, inputHash, type DecisionInputRecord, type DecisionInputFilter } from './decision-input/decision-input.store';
+export { replayDecisions } from './simulation/simulation.replay';
+export { SimulationTally, type SimulationSummary, type StoredDecision, type OutcomeTransition } from './simulation/simulation.tally';

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '@gatehouse/shared';
+import type { EntityManager } from 'typeorm';
+import type { ApprovalRequirement } from '../decision/decision.model';
+import type { Effect } from '../policy-document/policy-document.model';
+import type { StoredDecision } from '../simulation/simulation.tally';
+
+/** Something that runs SQL: an EntityManager (inside a transaction or not) or a DataSource. */
+export interface Queryable {
+  query<T = unknown>(sql: string, parameters?: unknown[]): Promise<T>;
+}
+
+/** DecisionInputRecord is what a decision leaves for backtests: the exact input and what was decided on it. */
+export interface DecisionInputRecord {
+  policy: { name: string; version: number; hash: string };
+  application: string;
+  environment: string;
+  outcome: Effect;
+  approvals: readonly ApprovalRequirement[];
+  input: unknown;
+  /** Defaults to now. */
+  decidedAt?: Date;
+}
+
+/** The hash of an input document: SHA-256 (hex) of its RFC 8785 canonical JSON. */
+export function inputHash(input: unknown): string {
+  return createHash('sha256').update(canonicalJson(input), 'utf8').digest('hex');
+}
+
+/**
+ * Stores the input of a decision for later backtests, in the caller's transaction (the
+ * promotion that made the decision writes it with the decision). Returns the row id and the
+ * input hash, which the decision keeps so that replay can prove it read the same input.
+ */
+export async function recordDecisionInput(manager: EntityManager, record: DecisionInputRecord): Promise<{ id: string; inputHash: string }> {
+  const hash = inputHash(record.input);
+  const [row]: { id: string }[] = await manager.query(
+    `INSERT INTO policy.decision_input (policy_name, policy_version, policy_hash, application, environment, outcome, approvals, input, input_hash, decided_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10, now())) RETURNING id::text AS id`,
+    [
+      record.policy.name,
+      record.policy.version,
+      record.policy.hash,
+      record.application,
+      record.environment,
+      record.outcome,
+      JSON.stringify(record.approvals.map(({ group, count }) => ({ group, count }))),
+      JSON.stringify(record.input),
+      hash,
+      record.decidedAt ?? null,
+    ],
+  );
+  return { id: row!.id, inputHash: hash };
+}
+
+/** DecisionInputFilter selects the stored decisions a backtest replays. */
+export interface DecisionInputFilter {
+  policy: string;
+  environment?: string | null;
+  /** Inclusive. */
+  since?: Date | null;
+  /** Exclusive. */
+  until?: Date | null;
+}
+
+interface DecisionInputRow {
+  id: string;
+  application: string;
+  environment: string;
+  outcome: Effect;
+  approvals: ApprovalRequirement[];
+  input: unknown;
+  decided_at: Date;
+  /** decided_at as PostgreSQL prints it, microseconds included: the keyset cursor (a Date keeps milliseconds only). */
+  cursor_at: string;
+}
+
+/**
+ * Reads the stored decisions of a policy in (decided_at, id) order, in keyset batches, so a
+ * backtest over millions of rows holds one batch at a time and never an open cursor.
+ */
+export async function* scanDecisionInputs(db: Queryable, filter: DecisionInputFilter, batchSize = 5000): AsyncGenerator<StoredDecision[]> {
+  let after: { cursorAt: string; id: string } | null = null;
+  for (;;) {
+    const rows: DecisionInputRow[] = await db.query(
+      `SELECT id::text AS id, application, environment, outcome, approvals, input, decided_at, decided_at::text AS cursor_at
+       FROM policy.decision_input
+       WHERE policy_name = $1
+         AND ($2::text IS NULL OR environment = $2)
+         AND ($3::timestamptz IS NULL OR decided_at >= $3)
+         AND ($4::timestamptz IS NULL OR decided_at < $4)
+         AND ($5::timestamptz IS NULL OR (decided_at, id) > ($5::timestamptz, $6::bigint))
+       ORDER BY decided_at, id
+       LIMIT $7`,
+      [filter.policy, filter.environment ?? null, filter.since ?? null, filter.until ?? null, after?.cursorAt ?? null, after?.id ?? null, batchSize],
+    );
+    if (rows.length === 0) return;
+    yield rows.map((row) => ({
+      id: row.id,
+      application: row.application,
+      environment: row.environment,
+      outcome: row.outcome,
+      approvals: row.approvals,
+      input: row.input,
+      decidedAt: row.decided_at,
+    }));
+    if (rows.length < batchSize) return;
+    const last = rows[rows.length - 1]!;
+    after = { cursorAt: last.cursor_at, id: last.id };
+  }
+}
