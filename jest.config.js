@@ -1,7 +1,7 @@
 // One Jest run for every service: unit specs beside the code (src/**/*.spec.ts) and
 // integration/e2e specs (test/**/*.spec.ts) against real PostgreSQL.
 // NestJS 12 and a few of its dependencies ship ESM only; @swc/jest compiles them to CommonJS.
-const esm = ['@nestjs', 'mercurius', 'quick-lru', 'content-disposition', 'cookie', '@fastify/cookie', 'canonicalize', 'commander'];
+const esm = ['@nestjs', 'mercurius', 'quick-lru', 'content-disposition', 'cookie', '@fastify/cookie', 'canonicalize', 'commander', 'openid-client', 'oauth4webapi', 'jose'];
 
 /** @type {import('jest').Config} */
 module.exports = {

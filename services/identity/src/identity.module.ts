@@ -12,12 +12,17 @@ import { GroupService } from './group/group.service';
 import { SessionRepository } from './session/session.repository';
 import { SessionResolver } from './session/session.resolver';
 import { SessionService } from './session/session.service';
+import { OidcAccountRepository } from './oidc/oidc-account.repository';
+import { OidcIssuerClient } from './oidc/oidc-issuer.client';
+import { OidcLoginService } from './oidc/oidc-login.service';
+import { OidcController } from './oidc/oidc.controller';
 import { UserRepository } from './user/user.repository';
 import { UserResolver } from './user/user.resolver';
 import { UserService } from './user/user.service';
 
-/** IdentityModule: users, groups, roles, API tokens, sessions, and the guard in front of every operation. */
+/** IdentityModule: users, groups, roles, API tokens, sessions, single sign-on, and the guard in front of every operation. */
 @Module({
+  controllers: [OidcController],
   providers: [
     UserRepository,
     UserService,
@@ -31,6 +36,9 @@ import { UserService } from './user/user.service';
     SessionRepository,
     SessionService,
     SessionResolver,
+    OidcIssuerClient,
+    OidcAccountRepository,
+    OidcLoginService,
     Authenticator,
     IdentityBootstrap,
     { provide: APP_GUARD, useClass: AccessGuard },

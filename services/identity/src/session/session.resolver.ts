@@ -1,13 +1,10 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, HttpReply, HttpRequest, PublicAccess, type ReplyRef, RequestId, SelfAccess, TokenScope, type Principal } from '@gatehouse/shared';
-import type {} from '@fastify/cookie'; // adds setCookie/clearCookie to FastifyReply
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SESSION_COOKIE } from '../access/authenticator';
 import { LoginInput } from '../user/dto/user.inputs';
+import { clearSessionCookie, setSessionCookie } from './session.cookie';
 import { SignedIn } from './session.model';
 import { SessionService } from './session.service';
-
-const COOKIE = { httpOnly: true, secure: true, sameSite: 'lax', path: '/' } as const;
 
 /** SessionResolver signs people in to the portal and out again. */
 @Resolver()
@@ -24,7 +21,7 @@ export class SessionResolver {
   ): Promise<SignedIn> {
     const userAgent = request.headers['user-agent']?.slice(0, 300) ?? null;
     const session = await this.service.login(input, { ip: request.ip, userAgent, requestId });
-    reply.setCookie(SESSION_COOKIE, session.secret, { ...COOKIE, expires: session.expiresAt });
+    setSessionCookie(reply, session);
     return { user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
   }
 
@@ -32,7 +29,7 @@ export class SessionResolver {
   @SelfAccess(TokenScope.WRITE)
   async logout(@CurrentPrincipal() principal: Principal, @HttpReply() { reply }: ReplyRef<FastifyReply>, @RequestId() requestId: string): Promise<boolean> {
     const ended = await this.service.logout(principal, requestId);
-    if (ended) reply.clearCookie(SESSION_COOKIE, COOKIE);
+    if (ended) clearSessionCookie(reply);
     return ended;
   }
 }
