@@ -1,0 +1,30 @@
+/** A GraphQL error as the API sends it: a message a person can act on, a code, a request id. */
+export interface ApiError {
+  message: string;
+  extensions?: { code?: string; requestId?: string };
+}
+
+const CSRF_KEY = 'gatehouse.csrf';
+
+export function rememberCsrfToken(token: string | null): void {
+  if (token) sessionStorage.setItem(CSRF_KEY, token);
+  else sessionStorage.removeItem(CSRF_KEY);
+}
+
+/** Posts a GraphQL operation to the portal's /graphql (same origin, session cookie, CSRF header). */
+export async function callApi<T>(query: string, variables: Record<string, unknown> = {}): Promise<{ data: T | null; error: ApiError | null }> {
+  const csrf = sessionStorage.getItem(CSRF_KEY);
+  const response = await fetch('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
+    body: JSON.stringify({ query, variables }),
+    credentials: 'same-origin',
+  });
+  const body = (await response.json()) as { data?: T | null; errors?: ApiError[] };
+  return { data: body.data ?? null, error: body.errors?.[0] ?? null };
+}
+
+/** How the portal shows an API error: its message, and the request id to quote. */
+export function describeError(error: ApiError): string {
+  return error.extensions?.requestId ? `${error.message} (request id ${error.extensions.requestId})` : error.message;
+}
