@@ -8,6 +8,7 @@ import type { SimulatePolicyInput } from '../policy-store/dto/policy.inputs';
 import { parsePolicySource } from '../policy-store/policy-source';
 import { PolicyService } from '../policy-store/policy.service';
 import { toPolicySimulationModel, type PolicySimulation } from './simulation.model';
+import { inputPathsRead } from './input-projection';
 import { replayDecisions } from './simulation.replay';
 
 /** SimulationService backtests a candidate policy over the stored inputs of past decisions. */
@@ -30,7 +31,7 @@ export class SimulationService {
     const since = input.since ?? null;
     const until = input.until ?? null;
     const environment = input.environment ?? null;
-    const summary = await replayDecisions(candidate, scanDecisionInputs(this.dataSource, { policy: input.name, environment, since, until }));
+    const summary = await replayDecisions(candidate, scanDecisionInputs(this.dataSource, { policy: input.name, environment, since, until }, 2000, inputPathsRead(candidate.document)));
     return toPolicySimulationModel({ policy: input.name, version: candidate.version, hash: candidate.hash, environment, since, until }, summary);
   }
 

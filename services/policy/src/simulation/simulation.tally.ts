@@ -9,7 +9,8 @@ export interface StoredDecision {
   outcome: Effect;
   approvals: readonly ApprovalRequirement[];
   input: unknown;
-  decidedAt: Date;
+  /** A Date, or a timestamptz as PostgreSQL prints it (parsed only for the samples). */
+  decidedAt: Date | string;
 }
 
 /** OutcomeTransition counts decisions that moved from one result to another, e.g. "auto → approval" or "quorum 1 → 2". */
@@ -134,7 +135,7 @@ export class SimulationTally {
         id: stored.id,
         application: stored.application,
         environment: stored.environment,
-        decidedAt: stored.decidedAt,
+        decidedAt: toDate(stored.decidedAt),
         label,
         fromOutcome: stored.outcome,
         toOutcome: candidate.outcome,
@@ -180,4 +181,10 @@ function count(into: Map<string, OutcomeTransition>, transition: Omit<OutcomeTra
 /** Most frequent first, then by label, so the same data always reads the same. */
 function sorted(transitions: Map<string, OutcomeTransition>): OutcomeTransition[] {
   return [...transitions.values()].sort((a, b) => b.count - a.count || a.label.localeCompare(b.label)).map((transition) => ({ ...transition }));
+}
+
+/** Parses `2026-08-01 09:30:00.123456+00` (PostgreSQL's timestamptz text) or passes a Date through. */
+export function toDate(value: Date | string): Date {
+  if (value instanceof Date) return value;
+  return new Date(value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
 }
