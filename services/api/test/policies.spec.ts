@@ -300,6 +300,26 @@ describe('policies over HTTP GraphQL', () => {
     });
   });
 
+  describe('activation history', () => {
+    it('replaces the version governing an environment, keeps the history and names the version replaced', async () => {
+      const { errors } = await api.graphql(ACTIVATE, { input: { name: 'production', version: 2, environments: [{ name: 'prod', regulated: true }] } });
+      expect(errors).toBeUndefined();
+      const policy = await api.graphql(POLICY, { name: 'production' });
+      expect(policy.data).toMatchObject({ policy: { activations: [{ environment: 'prod', version: 2 }] } });
+      const history = await db.query("SELECT version FROM policy.activation WHERE environment = 'prod' ORDER BY id");
+      expect(history.rows.map((row) => row.version)).toEqual([1, 2]);
+      const events = await auditEvents('policy.version.activated');
+      expect(events.at(-1)).toMatchObject({ environment: 'prod', data: { policy: 'production', version: 2, previous: { policy: 'production', version: 1 } } });
+      const v1 = await api.graphql(VERSION.replace('source', 'source activeEnvironments'), { name: 'production', version: 1 });
+      expect(v1.data).toMatchObject({ policyVersion: { activeEnvironments: [] } });
+    });
+
+    it('refuses to change a published version or an activation in the database', async () => {
+      await expect(db.query("UPDATE policy.policy_version SET message = 'rewritten'")).rejects.toThrow(/append-only/);
+      await expect(db.query('DELETE FROM policy.activation')).rejects.toThrow(/append-only/);
+    });
+  });
+
   describe('simulatePolicy', () => {
     const COUNT = 400;
     let v1: CompiledPolicy;

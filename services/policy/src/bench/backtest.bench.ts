@@ -93,7 +93,7 @@ async function main(): Promise<void> {
          FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(a, e, o, ap, i, h, t)`,
         [v1.hash, columns.application, columns.environment, columns.outcome, columns.approvals, columns.input, columns.hash, columns.at],
       );
-      if ((offset / INSERT_BATCH) % 40 === 0) process.stdout.write(`  generated ${offset.toLocaleString('en')}\r`);
+      if (process.stdout.isTTY && (offset / INSERT_BATCH) % 40 === 0) process.stdout.write(`  generated ${offset.toLocaleString('en')}\r`);
     }
     await dataSource.query('ANALYZE policy.decision_input');
     const [{ size }] = await dataSource.query("SELECT pg_size_pretty(pg_total_relation_size('policy.decision_input')) AS size");
