@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { compilePolicy, evaluatePolicy, parseYamlSource, policyContentHash, PolicySync, recordDecisionInput, type CompiledPolicy } from '@gatehouse/policy';
+import { compilePolicy, evaluatePolicy, parseYamlSource, policyContentHash, PolicyService, PolicySync, recordDecisionInput, type CompiledPolicy } from '@gatehouse/policy';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -312,6 +312,15 @@ describe('policies over HTTP GraphQL', () => {
       expect(events.at(-1)).toMatchObject({ environment: 'prod', data: { policy: 'production', version: 2, previous: { policy: 'production', version: 1 } } });
       const v1 = await api.graphql(VERSION.replace('source', 'source activeEnvironments'), { name: 'production', version: 1 });
       expect(v1.data).toMatchObject({ policyVersion: { activeEnvironments: [] } });
+    });
+
+    it('gives promotions the compiled version governing an environment, failing closed for a regulated target under an unregulated policy', async () => {
+      const service = api.app.get(PolicyService);
+      expect(await service.activeFor('prod', true)).toMatchObject({ name: 'production', version: 2 });
+      expect(await service.activeFor('nowhere', false)).toBeNull();
+      expect((await api.graphql(ACTIVATE, { input: { name: 'staging', version: 1, environments: [{ name: 'staging', regulated: false }] } })).errors).toBeUndefined();
+      expect(await service.activeFor('staging', false)).toMatchObject({ name: 'staging', version: 1 });
+      await expect(service.activeFor('staging', true)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', reason: 'REGULATED_ENVIRONMENT' });
     });
 
     it('refuses to change a published version or an activation in the database', async () => {

@@ -178,6 +178,25 @@ export class PolicyService {
     return free;
   }
 
+  /**
+   * The policy version governing an environment now, compiled, for deciding a promotion; null
+   * when nothing governs it. Fails closed for a regulated target governed by a policy that may
+   * not govern regulated environments (an activation declared the environment unregulated).
+   */
+  async activeFor(environment: string, targetRegulated: boolean): Promise<CompiledPolicy | null> {
+    const [activation] = await this.policies.currentActivations({ environments: [environment] });
+    if (!activation) return null;
+    const row = await this.findVersionRow(activation.policy_name, activation.version);
+    if (targetRegulated && (row.document.appliesTo.regulated !== true || row.document.default === 'allow')) {
+      throw new PolicyStoreException(
+        PolicyStoreErrorReason.REGULATED_ENVIRONMENT,
+        `Environment "${environment}" is regulated but is governed by policy "${row.name}" version ${row.version}, which does not declare appliesTo.regulated; activate a regulated policy for it.`,
+        { environment, policy: row.name, version: row.version },
+      );
+    }
+    return this.compile(row);
+  }
+
   /** Decides on one input document with one version, with an explanation of every rule; stores nothing. */
   async evaluate(input: EvaluatePolicyInput): Promise<PolicyEvaluation> {
     assertPolicyInput(input.input);
