@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '@gatehouse/shared';
 import { chromium, type Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../services/api/test/support/test-app';
 
@@ -10,16 +10,6 @@ const WEB = join(__dirname, '..');
 const OUTPUT = join(__dirname, '..', '..', 'test-output', 'browser');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** The built portal (`next start`), talking to the given API. */
 async function startPortal(apiUrl: string): Promise<{ url: string; child: ChildProcess }> {

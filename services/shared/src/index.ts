@@ -14,3 +14,4 @@ export * from './auth/principal';
 export * from './auth/access.decorator';
 export * from './auth/current-principal.decorator';
 export * from './canonical-json';
+export * from './testing/free-port';

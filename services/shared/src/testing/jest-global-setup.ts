@@ -1,8 +1,8 @@
 import { chmod, mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
+import { freePort } from './free-port';
 
 /**
  * Gives the test run a PostgreSQL server: the one named by TEST_DATABASE_URL or DATABASE_URL,
@@ -21,13 +21,3 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as Record<string, unknown>).__GATEHOUSE_TEST_PG__ = { server, dir };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
