@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import type { AuditEventRow } from '../audit-event/audit-event.row';
 
 /** The `type` of an export's first line; the offline verifier refuses anything else. */
@@ -56,17 +57,6 @@ export const CSV_COLUMNS = [
   'subjectType', 'subjectId', 'application', 'environment', 'requestId', 'data', 'prevHash', 'hash',
 ] as const;
 
-/**
- * One CSV field, quoted per RFC 4180: fields holding a comma, a double quote, CR or LF are
- * enclosed in double quotes and inner quotes doubled. (No CSV library is installed; this is
- * the whole of RFC 4180's quoting rule.)
- */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** One CSV record (CRLF-terminated, as RFC 4180 says) for a sealed row. */
 export function csvRecord(row: AuditEventRow): string {
   const values: (string | number | null)[] = [
@@ -74,5 +64,7 @@ export function csvRecord(row: AuditEventRow): string {
     row.actor_user_agent, row.action, row.subject_type, row.subject_id, row.application, row.environment, row.request_id,
     JSON.stringify(row.data), row.prev_hash?.toString('hex') ?? null, row.hash?.toString('hex') ?? null,
   ];
-  return `${values.map(csvField).join(',')}\r\n`;
+  // RFC 4180 quoting and CRLF from csv-stringify; formula-like cells (=, +, -, @ …) are
+  // neutralised, because auditors open these files in spreadsheets.
+  return stringify([values], { record_delimiter: '\r\n', escape_formulas: true });
 }
