@@ -1,5 +1,5 @@
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -13,7 +13,10 @@ import { PolicyModule } from '@gatehouse/policy';
 import { ConfigModule, flattenErrors, formatGraphQLError, statusFor, validationExceptionFactory, type Config } from '@gatehouse/shared';
 import type { FastifyReply } from 'fastify';
 import { NoSchemaIntrospectionCustomRule, type ExecutionResult, type GraphQLError, type ValidationRule } from 'graphql';
+import { HttpDomainExceptionFilter } from './errors/http-exception.filter';
 import { HealthController } from './health/health.controller';
+import { Metrics } from './metrics/metrics';
+import { MetricsController } from './metrics/metrics.controller';
 import { allEntities } from './migrations';
 
 /** Limits every operation is checked against before it runs. */
@@ -70,8 +73,10 @@ export class AppModule {
         PolicyModule,
         AuditModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
+        { provide: Metrics, useValue: new Metrics() },
+        { provide: APP_FILTER, useClass: HttpDomainExceptionFilter },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({

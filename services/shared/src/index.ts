@@ -15,3 +15,4 @@ export * from './auth/access.decorator';
 export * from './auth/current-principal.decorator';
 export * from './canonical-json';
 export * from './testing/free-port';
+export * from './errors/http-status';

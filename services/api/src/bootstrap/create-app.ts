@@ -11,6 +11,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import { ErrorCode } from '@gatehouse/shared';
 import { LogController, type FastifyRequest } from 'fastify';
 import { AppModule } from '../app.module';
+import { Metrics } from '../metrics/metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -82,6 +83,13 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ne
   });
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  const metrics = app.get(Metrics);
+  fastify.addHook('onResponse', async (request, reply) => {
+    // The route pattern, never the raw URL: labels must stay few.
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.requestSeconds.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
   app.enableShutdownHooks();
   await app.init();

@@ -119,6 +119,11 @@ export class AuditChainService {
     }
   }
 
+  /** The chain head and how many committed events wait for the sealer (for monitoring). */
+  state(): Promise<{ headSeq: number; pendingCount: number }> {
+    return this.events.chainState();
+  }
+
   async publicKey(): Promise<AuditPublicKeyModel> {
     const keys = await this.events.signingKeys();
     const knownKeys = keys.map((k) => ({ keyId: k.key_id, algorithm: 'Ed25519', publicKeyPem: k.public_key_pem, firstUsedAt: k.first_used_at }));
