@@ -16,3 +16,4 @@ export * from './auth/current-principal.decorator';
 export * from './canonical-json';
 export * from './testing/free-port';
 export * from './errors/http-status';
+export * from './database/postgres-errors';

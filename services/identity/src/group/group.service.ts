@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { pageRequest, toConnection, type Principal } from '@gatehouse/shared';
+import { pageRequest, toConnection, type Principal, isUniqueViolation } from '@gatehouse/shared';
 import { recordIdentityEvent } from '../identity-audit';
 import { IdentityErrorReason, IdentityException } from '../identity.exception';
 import { UserRepository } from '../user/user.repository';
@@ -8,7 +8,6 @@ import type { CreateGroupInput, GroupMemberInput } from './dto/group.inputs';
 import { toGroupModel, type Group, type GroupConnection } from './group.model';
 import { GroupRepository } from './group.repository';
 
-const UNIQUE_VIOLATION = '23505';
 
 /** GroupService manages groups of people and who belongs to them. */
 @Injectable()
@@ -43,7 +42,7 @@ export class GroupService {
         return toGroupModel(row);
       });
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(error)) {
         throw new IdentityException(IdentityErrorReason.GROUP_NAME_TAKEN, `A group named "${input.name}" already exists.`, { group: input.name });
       }
       throw error;

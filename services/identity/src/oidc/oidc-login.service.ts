@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CONFIG, type Config, type Principal } from '@gatehouse/shared';
+import { CONFIG, type Config, type Principal, isUniqueViolation } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import { GroupRepository } from '../group/group.repository';
 import { recordIdentityEvent } from '../identity-audit';
@@ -14,7 +14,6 @@ import { OidcIssuerClient, type OidcClaims } from './oidc-issuer.client';
 import { safeReturnTo } from './oidc-return-to';
 import { OidcErrorReason, OidcException } from './oidc.exception';
 
-const UNIQUE_VIOLATION = '23505';
 
 /** OidcSignIn is a finished single sign-on: the session to set as a cookie and where to send the browser. */
 export interface OidcSignIn {
@@ -112,7 +111,7 @@ export class OidcLoginService {
     try {
       return await this.dataSource.transaction(work);
     } catch (error) {
-      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      if (!isUniqueViolation(error)) throw error;
       return this.dataSource.transaction(work);
     }
   }

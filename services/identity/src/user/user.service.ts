@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { pageRequest, Role, toConnection, type Principal } from '@gatehouse/shared';
+import { pageRequest, Role, toConnection, type Principal, isUniqueViolation } from '@gatehouse/shared';
 import { recordIdentityEvent } from '../identity-audit';
 import { IdentityErrorReason, IdentityException } from '../identity.exception';
 import { hashPassword } from '../secrets';
@@ -7,7 +7,6 @@ import type { CreateUserInput, RoleChangeInput } from './dto/user.inputs';
 import { toUserModel, type User, type UserConnection } from './user.model';
 import { UserRepository } from './user.repository';
 
-const UNIQUE_VIOLATION = '23505';
 
 /** UserService manages people and their roles. */
 @Injectable()
@@ -49,7 +48,7 @@ export class UserService {
         return toUserModel(row);
       });
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(error)) {
         throw new IdentityException(IdentityErrorReason.USERNAME_TAKEN, `A user named "${input.username}" already exists.`, { user: input.username });
       }
       throw error;

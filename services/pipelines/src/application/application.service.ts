@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { recordAuditEvent } from '@gatehouse/audit';
-import { ValidationException, pageRequest, toConnection, type Principal } from '@gatehouse/shared';
+import { ValidationException, pageRequest, toConnection, type Principal, isUniqueViolation } from '@gatehouse/shared';
 
 type Actor = Principal['actor'];
 import { EnvironmentEntity } from '../environment/environment.entity';
@@ -12,7 +12,6 @@ import type { ArchiveApplicationInput } from './dto/archive-application.input';
 import type { CreateApplicationInput } from './dto/create-application.input';
 import type { UpdateEnvironmentInput } from './dto/update-environment.input';
 
-const UNIQUE_VIOLATION = '23505';
 
 /** ApplicationService registers applications and keeps their pipelines. */
 @Injectable()
@@ -62,7 +61,7 @@ export class ApplicationService {
       });
     } catch (error) {
       // Two concurrent creates of one name: the unique index decides, the loser gets CONFLICT.
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw nameTaken(input.name);
+      if (isUniqueViolation(error)) throw nameTaken(input.name);
       throw error;
     }
   }
