@@ -2,14 +2,22 @@ import type { MigrationClass } from '@gatehouse/shared';
 import { ApplicationEntity } from './application/application.entity';
 import { EnvironmentEntity } from './environment/environment.entity';
 import { CreateApplications1795704500000 } from './migrations/1795704500000-create-applications';
+import { CreateChangesAndEvidence1795709944058 } from './migrations/1795709944058-create-changes-and-evidence';
 
 export { PipelinesModule } from './pipelines.module';
 export { DemoSeeder } from './demo/demo-seeder';
 export { DEMO_APPLICATIONS } from './demo/demo-data';
 export { EnvironmentTier } from './environment/environment-tier';
+export { ChangeService } from './change/change.service';
+export { EvidenceService } from './evidence/evidence.service';
+export { ChangeException, ChangeErrorReason } from './change/change.exception';
+export type { Change, Commit } from './change/change.model';
+export type { Evidence } from './evidence/evidence.model';
+export { EvidenceKind, CheckStatus } from './evidence/evidence-kind';
+export { toPolicyInput, changeRisk, RISKY_LABELS, type ChangePolicyInput, type PolicyCheckStatus } from './change/change.policy-input';
 
 /** The pipelines service's migrations, oldest first. */
-export const pipelinesMigrations: MigrationClass[] = [CreateApplications1795704500000];
+export const pipelinesMigrations: MigrationClass[] = [CreateApplications1795704500000, CreateChangesAndEvidence1795709944058];
 
 /** The pipelines service's TypeORM entities. */
 export const pipelinesEntities: Function[] = [ApplicationEntity, EnvironmentEntity];

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { PageRequest } from '@gatehouse/shared';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { EvidenceKind } from './evidence-kind';
+import type { EvidencePayload, EvidenceRow } from './evidence.model';
+
+const COLUMNS = 'id, seq, change_id, kind, payload, source, url, attached_by, created_at';
+
+/** EvidenceRepository is the only place that queries evidence; rows are only ever inserted. */
+@Injectable()
+export class EvidenceRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async insert(
+    evidence: { changeId: string; kind: EvidenceKind; checkName: string | null; payload: EvidencePayload; source: string | null; url: string | null; attachedBy: string },
+    manager: EntityManager,
+  ): Promise<EvidenceRow> {
+    const rows: EvidenceRow[] = await manager.query(
+      `INSERT INTO pipelines.evidence (change_id, kind, check_name, payload, source, url, attached_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       RETURNING ${COLUMNS}`,
+      [evidence.changeId, evidence.kind, evidence.checkName, JSON.stringify(evidence.payload), evidence.source, evidence.url, evidence.attachedBy],
+    );
+    return rows[0]!;
+  }
+
+  /** The newest evidence of each kind (of each check name, for checks), by kind then check name. */
+  current(changeId: string, manager: EntityManager = this.dataSource.manager): Promise<EvidenceRow[]> {
+    return manager.query(
+      `SELECT ${COLUMNS} FROM (
+         SELECT DISTINCT ON (kind, coalesce(check_name, '')) ${COLUMNS}, check_name
+           FROM pipelines.evidence WHERE change_id = $1
+          ORDER BY kind, coalesce(check_name, ''), seq DESC
+       ) latest ORDER BY kind, check_name NULLS FIRST`,
+      [changeId],
+    );
+  }
+
+  /** One page of every piece of evidence of the change, newest first by `seq` (the cursor key). */
+  async page(changeId: string, request: PageRequest): Promise<{ rows: EvidenceRow[]; totalCount: number }> {
+    const [{ count }] = (await this.dataSource.query('SELECT count(*)::int AS count FROM pipelines.evidence WHERE change_id = $1', [changeId])) as {
+      count: number;
+    }[];
+    const rows: EvidenceRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM pipelines.evidence WHERE change_id = $1 AND ($2::bigint IS NULL OR seq < $2) ORDER BY seq DESC LIMIT $3`,
+      [changeId, request.after ?? null, request.first + 1],
+    );
+    return { rows, totalCount: count! };
+  }
+}

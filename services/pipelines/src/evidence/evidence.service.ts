@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { recordAuditEvent } from '@gatehouse/audit';
+import { ValidationException, pageRequest, toConnection, type Principal } from '@gatehouse/shared';
+import { changeNotFound } from '../change/change.service';
+import { ChangeRepository } from '../change/change.repository';
+import type { AttachEvidenceInput } from './dto/attach-evidence.input';
+import { EvidenceKind } from './evidence-kind';
+import { evidencePayloadOf } from './evidence.payload';
+import { toEvidenceModel, type CheckEvidence, type Evidence, type EvidenceConnection } from './evidence.model';
+import { EvidenceRepository } from './evidence.repository';
+
+/** EvidenceService attaches evidence to changes (insert-only) and reads the current and past reports. */
+@Injectable()
+export class EvidenceService {
+  constructor(
+    private readonly evidence: EvidenceRepository,
+    private readonly changes: ChangeRepository,
+  ) {}
+
+  async attach(input: AttachEvidenceInput, principal: Principal, requestId: string | null): Promise<Evidence> {
+    const { payload, problems } = evidencePayloadOf(input);
+    if (payload === null) throw new ValidationException(problems);
+    return this.changes.transaction(async (manager) => {
+      const change = await this.changes.findById(input.change, manager);
+      if (!change) throw changeNotFound(input.change);
+      const row = await this.evidence.insert(
+        {
+          changeId: change.id,
+          kind: input.kind,
+          checkName: input.kind === EvidenceKind.CHECK ? (payload as CheckEvidence).name : null,
+          payload,
+          source: input.source ?? null,
+          url: input.url ?? null,
+          attachedBy: principal.userId,
+        },
+        manager,
+      );
+      await recordAuditEvent(manager, {
+        action: 'evidence.attached',
+        actor: principal.actor,
+        requestId,
+        subject: { type: 'change', id: change.id },
+        application: change.application,
+        data: { evidenceId: row.id, version: change.version, kind: input.kind, payload, source: row.source, url: row.url },
+      });
+      return toEvidenceModel(row);
+    });
+  }
+
+  /** The newest evidence of each kind (and of each check name) of a change. */
+  async current(changeId: string): Promise<Evidence[]> {
+    return (await this.evidence.current(changeId)).map(toEvidenceModel);
+  }
+
+  /** Every piece of evidence of a change, superseded ones included, newest first. */
+  async history(changeId: string, first: number | null | undefined, after: string | null | undefined): Promise<EvidenceConnection> {
+    const request = pageRequest(first, after);
+    if (request.after !== undefined && !/^\d{1,18}$/.test(request.after)) {
+      throw new ValidationException([{ path: 'after', message: 'is not a cursor returned by this list' }]);
+    }
+    const { rows, totalCount } = await this.evidence.page(changeId, request);
+    return toConnection(rows, request, totalCount, (row) => row.seq, toEvidenceModel);
+  }
+}
