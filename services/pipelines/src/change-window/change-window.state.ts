@@ -1,0 +1,115 @@
+import { DateTime, Duration } from 'luxon';
+import { RRule } from 'rrule';
+import { ChangeWindowKind } from './change-window-kind';
+import { parseRecurrence } from './change-window.recurrence';
+
+/** The name the state carries when ALLOW windows exist and the instant is outside all of them. */
+export const OUTSIDE_ALLOWED_HOURS = 'outside-allowed-hours';
+
+/**
+ * ChangeWindowDefinition is one window as evaluation needs it. `start` and `end` are local
+ * date-times (`2026-12-20T00:00`) in the environment's time zone. One-off: `start` to `end`.
+ * Recurring: occurrences of `rrule` from `start` (its DTSTART), none starting at or after
+ * `end`, each lasting `duration` (ISO 8601: hours are exact, days are calendar days).
+ */
+export interface ChangeWindowDefinition {
+  name: string;
+  kind: ChangeWindowKind;
+  start: string;
+  end: string | null;
+  rrule: string | null;
+  duration: string | null;
+}
+
+/** ChangeWindowState is what the windows say at one instant; policies read it as `window.*`. */
+export interface ChangeWindowState {
+  /** Inside a FREEZE, or outside every ALLOW window when the environment has any. */
+  frozen: boolean;
+  /** The freeze in force (the first by name), OUTSIDE_ALLOWED_HOURS, or null. */
+  name: string | null;
+  /** Inside an ALLOW window, or the environment has none. */
+  allowed: boolean;
+}
+
+/** The `window.*` part of the policy input document (`policies/input.schema.json`). */
+export interface WindowPolicyInput {
+  frozen: boolean;
+  freeze: string | null;
+  inChangeWindow: boolean;
+  localTime: string;
+  dayOfWeek: 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whether `instant` falls inside the window (start inclusive, end exclusive), read in `timezone`. */
+export function isInsideWindow(window: ChangeWindowDefinition, timezone: string, instant: Date): boolean {
+  const now = DateTime.fromJSDate(instant, { zone: timezone });
+  const start = DateTime.fromISO(window.start, { zone: timezone });
+  if (window.rrule === null || window.duration === null) {
+    const end = DateTime.fromISO(window.end ?? window.start, { zone: timezone });
+    return start <= now && now < end;
+  }
+  const { options } = parseRecurrence(window.rrule);
+  const duration = Duration.fromISO(window.duration);
+  if (!options || !duration.isValid) return false;
+  // rrule works on "floating" times: local wall-clock times written as UTC. Occurrences are
+  // turned back into instants in the zone, so DST shifts land where the wall clock says.
+  const rule = new RRule({ ...options, dtstart: floating(start) });
+  const here = floating(now).getTime();
+  const from = new Date(here - duration.toMillis() - 2 * DAY_MS);
+  const to = new Date(here + DAY_MS);
+  const seriesEnd = window.end === null ? null : floating(DateTime.fromISO(window.end, { zone: timezone })).getTime();
+  return rule.between(from, to, true).some((occurrence) => {
+    if (seriesEnd !== null && occurrence.getTime() >= seriesEnd) return false;
+    const begins = fromFloating(occurrence, timezone);
+    return begins <= now && now < begins.plus(duration);
+  });
+}
+
+/**
+ * What the windows of an environment say at `instant`: frozen inside any FREEZE; with ALLOW
+ * windows, frozen (named OUTSIDE_ALLOWED_HOURS) outside all of them as well.
+ */
+export function windowStateAt(windows: ChangeWindowDefinition[], timezone: string, instant: Date): ChangeWindowState {
+  const freezes = windows
+    .filter((w) => w.kind === ChangeWindowKind.FREEZE && isInsideWindow(w, timezone, instant))
+    .map((w) => w.name)
+    .sort();
+  const allows = windows.filter((w) => w.kind === ChangeWindowKind.ALLOW);
+  const allowed = allows.length === 0 || allows.some((w) => isInsideWindow(w, timezone, instant));
+  if (freezes.length > 0) return { frozen: true, name: freezes[0]!, allowed };
+  if (!allowed) return { frozen: true, name: OUTSIDE_ALLOWED_HOURS, allowed };
+  return { frozen: false, name: null, allowed };
+}
+
+/** Maps a window state onto the policy input's `window.*`, with the local time and day in `timezone`. */
+export function toWindowPolicyInput(state: ChangeWindowState, timezone: string, instant: Date): WindowPolicyInput {
+  const local = DateTime.fromJSDate(instant, { zone: timezone });
+  return {
+    frozen: state.frozen,
+    freeze: state.name,
+    inChangeWindow: state.allowed,
+    localTime: local.toFormat('HH:mm'),
+    dayOfWeek: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const)[local.weekday - 1]!,
+  };
+}
+
+function floating(local: DateTime): Date {
+  return new Date(Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second));
+}
+
+/** A floating occurrence as a time in the zone; a wall time skipped by DST moves forward by the gap. */
+function fromFloating(occurrence: Date, timezone: string): DateTime {
+  return DateTime.fromObject(
+    {
+      year: occurrence.getUTCFullYear(),
+      month: occurrence.getUTCMonth() + 1,
+      day: occurrence.getUTCDate(),
+      hour: occurrence.getUTCHours(),
+      minute: occurrence.getUTCMinutes(),
+      second: occurrence.getUTCSeconds(),
+    },
+    { zone: timezone },
+  );
+}
