@@ -1,3 +1,5 @@
+import { DateTime, Duration } from 'luxon';
+import { RRule } from 'rrule';
 import { ChangeWindowKind } from './change-window-kind';
 import { isInsideWindow, OUTSIDE_ALLOWED_HOURS, toWindowPolicyInput, windowStateAt, type ChangeWindowDefinition } from './change-window.state';
 
@@ -129,5 +131,40 @@ describe(toWindowPolicyInput.name, () => {
       dayOfWeek: 'fri',
     });
     expect(toWindowPolicyInput(state, 'Pacific/Auckland', at('2026-07-17T15:00:00Z'))).toMatchObject({ localTime: '03:00', dayOfWeek: 'sat' });
+  });
+});
+
+describe('recurring windows started long ago', () => {
+  /** Every occurrence from the real start, expanded step by step: what isInsideWindow must agree with. */
+  function referenceOccurrences(window: ChangeWindowDefinition, until: Date): { begins: DateTime; ends: DateTime }[] {
+    const start = DateTime.fromISO(window.start, { zone: LONDON });
+    const dtstart = new Date(Date.UTC(start.year, start.month - 1, start.day, start.hour, start.minute));
+    const duration = Duration.fromISO(window.duration!);
+    return new RRule({ ...RRule.parseString(window.rrule!), dtstart }).between(dtstart, until, true).map((o) => {
+      const begins = DateTime.fromObject(
+        { year: o.getUTCFullYear(), month: o.getUTCMonth() + 1, day: o.getUTCDate(), hour: o.getUTCHours(), minute: o.getUTCMinutes() },
+        { zone: LONDON },
+      );
+      return { begins, ends: begins.plus(duration) };
+    });
+  }
+
+  it.each([
+    ['every third day', 'FREQ=DAILY;INTERVAL=3', 'PT5H'],
+    ['every other week on Tuesday and Friday', 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,FR;BYHOUR=13', 'PT20H'],
+    ['weekly from the start’s weekday and hour', 'FREQ=WEEKLY', 'P1D'],
+    ['the last Friday of each month', 'FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=12', 'P3D'],
+    ['every other month on the start’s day', 'FREQ=MONTHLY;INTERVAL=2', 'P2D'],
+    ['the first weekday of each month', 'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1;BYHOUR=8', 'PT10H'],
+    ['yearly in week 52', 'FREQ=YEARLY;BYWEEKNO=52;BYDAY=MO', 'P7D'],
+  ])('agrees with expanding from the real start for %s', (_, rrule, duration) => {
+    const window = aWindow({ start: '2019-05-14T07:30', rrule, duration });
+    const occurrences = referenceOccurrences(window, new Date(Date.UTC(2027, 6, 1)));
+    for (let hours = 0; hours < 24 * 800; hours += 13) {
+      const instant = new Date(Date.UTC(2025, 0, 1) + hours * 3_600_000);
+      const now = DateTime.fromJSDate(instant, { zone: LONDON });
+      const expected = occurrences.some((o) => o.begins <= now && now < o.ends);
+      expect([instant.toISOString(), isInsideWindow(window, LONDON, instant)]).toEqual([instant.toISOString(), expected]);
+    }
   });
 });

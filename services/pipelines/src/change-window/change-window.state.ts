@@ -1,5 +1,5 @@
 import { DateTime, Duration } from 'luxon';
-import { RRule } from 'rrule';
+import { RRule, type Options } from 'rrule';
 import { ChangeWindowKind } from './change-window-kind';
 import { parseRecurrence } from './change-window.recurrence';
 
@@ -55,9 +55,9 @@ export function isInsideWindow(window: ChangeWindowDefinition, timezone: string,
   if (!options || !duration.isValid) return false;
   // rrule works on "floating" times: local wall-clock times written as UTC. Occurrences are
   // turned back into instants in the zone, so DST shifts land where the wall clock says.
-  const rule = new RRule({ ...options, dtstart: floating(start) });
   const here = floating(now).getTime();
   const from = new Date(here - duration.toMillis() - 2 * DAY_MS);
+  const rule = new RRule({ ...options, dtstart: laterAnchor(floating(start), options, from) });
   const to = new Date(here + DAY_MS);
   const seriesEnd = window.end === null ? null : floating(DateTime.fromISO(window.end, { zone: timezone })).getTime();
   return rule.between(from, to, true).some((occurrence) => {
@@ -93,6 +93,30 @@ export function toWindowPolicyInput(state: ChangeWindowState, timezone: string, 
     localTime: local.toFormat('HH:mm'),
     dayOfWeek: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const)[local.weekday - 1]!,
   };
+}
+
+/**
+ * rrule expands a rule from DTSTART on every call, so a daily window started years ago costs
+ * thousands of steps. Moving DTSTART forward by whole periods (INTERVAL × FREQ) to just before
+ * `from` gives the same occurrences after it: periods stay aligned and the parts a rule takes
+ * from DTSTART (time of day, weekday, day of month, month) stay the same. Not done with COUNT
+ * (it counts from the real start), nor from a day of month that not every month (or year) has.
+ */
+function laterAnchor(anchor: Date, options: Partial<Options>, from: Date): Date {
+  if (options.count != null || anchor >= from) return anchor;
+  const interval = options.interval ?? 1;
+  const daysPerPeriod = options.freq === RRule.DAILY ? interval : options.freq === RRule.WEEKLY ? 7 * interval : null;
+  if (daysPerPeriod !== null) {
+    const periods = Math.floor((from.getTime() - anchor.getTime()) / (daysPerPeriod * DAY_MS));
+    return new Date(anchor.getTime() + periods * daysPerPeriod * DAY_MS);
+  }
+  const months = options.freq === RRule.MONTHLY ? interval : options.freq === RRule.YEARLY ? 12 * interval : null;
+  if (months === null || anchor.getUTCDate() > 28) return anchor;
+  const monthsApart = (from.getUTCFullYear() - anchor.getUTCFullYear()) * 12 + (from.getUTCMonth() - anchor.getUTCMonth());
+  const periods = Math.max(0, Math.floor(monthsApart / months) - 1);
+  const moved = new Date(anchor.getTime());
+  moved.setUTCMonth(anchor.getUTCMonth() + periods * months);
+  return moved;
 }
 
 function floating(local: DateTime): Date {
