@@ -67,7 +67,14 @@ try {
     if (children.size > 0) say(`the portal stopped (${code}); stopping the API`);
     stopAll(code ?? 1);
   });
-  say(`Portal: http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${portalPort}  (API ${apiUrl}/graphql)`);
+  const portalUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${portalPort}`;
+  // Announce once both answer, so the URLs printed last are ones that work.
+  for (let i = 0; i < 600 && !stopping; i++) {
+    const up = await Promise.all([`${apiUrl}/readyz`, portalUrl].map((url) => fetch(url).then((r) => r.ok, () => false)));
+    if (up.every(Boolean)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (!stopping) say(`Gatehouse is ready. Portal: ${portalUrl}  API: ${apiUrl}/graphql`);
 } catch (error) {
   say(`could not start: ${error.message}`);
   stopAll(1);
