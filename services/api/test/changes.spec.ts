@@ -71,7 +71,7 @@ describe('changes and evidence over HTTP GraphQL', () => {
     db = new Client({ connectionString: api.database.url });
     await db.connect();
     developer = await api.tokenFor('dev-ci', ['DEVELOPER']);
-    for (const name of ['changes-app', 'other-app', 'archived-app']) {
+    for (const name of ['changes-app', 'other-app', 'archived-app', 'batch-app']) {
       const created = await api.graphql(CREATE_APPLICATION, {
         input: { name, team: 'payments', environments: [{ name: 'dev', tier: 'DEVELOPMENT' }, { name: 'prod', tier: 'PRODUCTION' }] },
       });
@@ -380,6 +380,23 @@ describe('changes and evidence over HTTP GraphQL', () => {
         pages++;
       } while (after && pages < 10);
       expect(seen).toEqual(['list-3', 'list-2', 'list-1', 'shared-version']);
+    });
+
+    it('gives each listed change its own current evidence (read in one batch per request)', async () => {
+      const percents = [11, 22, 33];
+      const ids: string[] = [];
+      for (const [i, percent] of percents.entries()) {
+        const change = await registered(`batch-${i}`, { application: 'batch-app' });
+        ids.push(change.id);
+        expect((await attach({ change: change.id, kind: 'COVERAGE', coverage: { percent } })).errors).toBeUndefined();
+        expect((await attach({ change: change.id, kind: 'COVERAGE', coverage: { percent: percent + 1 } })).errors).toBeUndefined();
+      }
+      const { data, errors } = await api.graphql<{ changes: { edges: { node: { id: string; currentEvidence: { kind: string; coverage: { percent: number } | null }[] } }[] } }>(
+        `query { changes(filter: { application: "batch-app" }, first: 10) { edges { node { id currentEvidence { kind coverage { percent } } } } } }`,
+      );
+      expect(errors).toBeUndefined();
+      const byId = new Map(data!.changes.edges.map((e) => [e.node.id, e.node.currentEvidence]));
+      percents.forEach((percent, i) => expect(byId.get(ids[i]!)).toEqual([{ kind: 'COVERAGE', coverage: { percent: percent + 1 } }]));
     });
 
     it('lists every application when no filter is given', async () => {

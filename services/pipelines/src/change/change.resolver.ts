@@ -1,5 +1,5 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { ALL_ROLES, CurrentPrincipal, ReadAccess, RequestId, Role, WriteAccess, type Principal } from '@gatehouse/shared';
+import { ALL_ROLES, CurrentPrincipal, HttpRequest, ReadAccess, RequestId, Role, WriteAccess, type Principal } from '@gatehouse/shared';
 import { Evidence, EvidenceConnection } from '../evidence/evidence.model';
 import { EvidenceService } from '../evidence/evidence.service';
 import { AttachEvidenceInput } from '../evidence/dto/attach-evidence.input';
@@ -55,8 +55,8 @@ export class ChangeResolver {
   }
 
   @ResolveField(() => [Evidence], { description: 'The newest evidence of each kind (of each name, for checks): what policies read.' })
-  currentEvidence(@Parent() change: Change): Promise<Evidence[]> {
-    return this.evidenceService.current(change.id);
+  currentEvidence(@Parent() change: Change, @HttpRequest() request: object): Promise<Evidence[]> {
+    return this.evidenceService.currentBatched(request, change.id);
   }
 
   @ResolveField(() => EvidenceConnection, { description: 'Every piece of evidence, superseded ones included, newest first.' })

@@ -37,6 +37,18 @@ export class EvidenceRepository {
     );
   }
 
+  /** The current evidence of many changes in one query (for lists of changes). */
+  currentOfMany(changeIds: readonly string[]): Promise<EvidenceRow[]> {
+    return this.dataSource.query(
+      `SELECT ${COLUMNS} FROM (
+         SELECT DISTINCT ON (change_id, kind, coalesce(check_name, '')) ${COLUMNS}, check_name
+           FROM pipelines.evidence WHERE change_id = ANY($1::uuid[])
+          ORDER BY change_id, kind, coalesce(check_name, ''), seq DESC
+       ) latest ORDER BY change_id, kind, check_name NULLS FIRST`,
+      [changeIds],
+    );
+  }
+
   /** One page of every piece of evidence of the change, newest first by `seq` (the cursor key). */
   async page(changeId: string, request: PageRequest): Promise<{ rows: EvidenceRow[]; totalCount: number }> {
     const [{ count }] = (await this.dataSource.query('SELECT count(*)::int AS count FROM pipelines.evidence WHERE change_id = $1', [changeId])) as {

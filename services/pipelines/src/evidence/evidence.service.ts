@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
 import { recordAuditEvent } from '@gatehouse/audit';
 import { ValidationException, pageRequest, toConnection, type Principal } from '@gatehouse/shared';
 import { changeNotFound } from '../change/change.service';
@@ -51,6 +52,26 @@ export class EvidenceService {
   async current(changeId: string): Promise<Evidence[]> {
     return (await this.evidence.current(changeId)).map(toEvidenceModel);
   }
+
+  /**
+   * The current evidence of a change, batched per request: a list of 100 changes asking for
+   * their evidence costs one query, not 100. The loader lives as long as the request object.
+   */
+  currentBatched(request: object, changeId: string): Promise<Evidence[]> {
+    let loader = this.loaders.get(request);
+    if (!loader) {
+      loader = new DataLoader<string, Evidence[]>(async (ids) => {
+        const rows = await this.evidence.currentOfMany(ids);
+        const byChange = new Map<string, Evidence[]>(ids.map((id) => [id, []]));
+        for (const row of rows) byChange.get(row.change_id)?.push(toEvidenceModel(row));
+        return ids.map((id) => byChange.get(id) ?? []);
+      });
+      this.loaders.set(request, loader);
+    }
+    return loader.load(changeId);
+  }
+
+  private readonly loaders = new WeakMap<object, DataLoader<string, Evidence[]>>();
 
   /** Every piece of evidence of a change, superseded ones included, newest first. */
   async history(changeId: string, first: number | null | undefined, after: string | null | undefined): Promise<EvidenceConnection> {
