@@ -1,1 +1,5 @@
 export { buildProgram } from './main';
+export { configPath, readConfig, writeConfig, removeConfig, type ClientConfig } from './client/client-config';
+export { graphql, resolveServer, GatehouseClientError, type Server } from './client/gatehouse-client';
+export type { CommandOutput } from './client/command-output';
+export { loginAction, logoutAction, whoamiAction } from './login/login.actions';

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './audit/audit.commands';
+import { registerLoginCommands } from './login/login.commands';
 import { registerPolicyCommands } from './policy/policy.commands';
 
 /** `gatehouse`: the command line for platform teams, CI and auditors. */
@@ -7,6 +8,7 @@ export function buildProgram(): Command {
   const program = new Command('gatehouse')
     .description('Gatehouse: policy-gated promotions with a tamper-evident audit trail')
     .showHelpAfterError();
+  registerLoginCommands(program);
   registerPolicyCommands(program);
   registerAuditCommands(program);
   return program;

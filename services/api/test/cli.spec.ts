@@ -1,0 +1,46 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configPath, loginAction, logoutAction, readConfig, whoamiAction, type CommandOutput } from '@gatehouse/cli';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/** Captures what a command writes. */
+function sink(): { written: { out: string; err: string }; output: CommandOutput } {
+  const written = { out: '', err: '' };
+  return { written, output: { out: (text) => (written.out += text), err: (text) => (written.err += text) } };
+}
+
+describe('gatehouse CLI against the API', () => {
+  let api: TestApp;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    api = await startTestApp();
+    env = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gatehouse-cli-it-')) };
+  });
+  afterAll(() => api.close());
+
+  describe('login', () => {
+    it('checks the token, saves it with mode 0600, and whoami uses it', async () => {
+      const token = await api.tokenFor('release-bot', ['DEVELOPER']);
+      const login = sink();
+      expect(await loginAction({ url: api.url, token }, async () => '', login.output, env)).toBe(0);
+      expect(login.written.out).toContain(`Logged in to ${api.url} as release-bot (DEVELOPER)`);
+      expect(statSync(configPath(env)).mode & 0o777).toBe(0o600);
+      expect(readConfig(env)).toEqual({ url: api.url, token, username: 'release-bot' });
+
+      const whoami = sink();
+      expect(await whoamiAction({ json: true }, whoami.output, env)).toBe(0);
+      expect(JSON.parse(whoami.written.out)).toEqual({ url: api.url, username: 'release-bot', roles: ['DEVELOPER'] });
+    });
+
+    it('prints the server\'s code and message for a bad token and saves nothing', async () => {
+      const other = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gatehouse-cli-it-')) };
+      const { written, output } = sink();
+      expect(await loginAction({ url: api.url, token: 'not-a-real-token-at-all' }, async () => '', output, other)).toBe(1);
+      expect(written.err).toMatch(/^UNAUTHENTICATED: .+/);
+      expect(readConfig(other)).toBeUndefined();
+      expect(logoutAction({}, sink().output, other)).toBe(0);
+    });
+  });
+});
