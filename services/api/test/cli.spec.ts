@@ -1,7 +1,7 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configPath, loginAction, logoutAction, readConfig, whoamiAction, type CommandOutput } from '@gatehouse/cli';
+import { appCreateAction, appListAction, configPath, loginAction, logoutAction, readConfig, whoamiAction, type CommandOutput } from '@gatehouse/cli';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** Captures what a command writes. */
@@ -41,6 +41,54 @@ describe('gatehouse CLI against the API', () => {
       expect(written.err).toMatch(/^UNAUTHENTICATED: .+/);
       expect(readConfig(other)).toBeUndefined();
       expect(logoutAction({}, sink().output, other)).toBe(0);
+    });
+  });
+
+  describe('app', () => {
+    it('creates an application with its environments and lists it', async () => {
+      const admin = { url: api.url, token: api.rootToken };
+      const created = sink();
+      const code = await appCreateAction(
+        'payments-api',
+        { ...admin, team: 'payments-platform', env: ['dev:DEVELOPMENT', 'staging:STAGING', 'prod:PRODUCTION:regulated:Europe/London'], json: true },
+        created.output,
+        env,
+      );
+      expect(created.written.err).toBe('');
+      expect(code).toBe(0);
+      expect(JSON.parse(created.written.out)).toMatchObject({
+        name: 'payments-api',
+        team: 'payments-platform',
+        environments: [
+          { name: 'dev', tier: 'DEVELOPMENT', regulated: false, timezone: 'UTC', position: 0 },
+          { name: 'staging', tier: 'STAGING', regulated: false, position: 1 },
+          { name: 'prod', tier: 'PRODUCTION', regulated: true, timezone: 'Europe/London', position: 2 },
+        ],
+      });
+
+      const table = sink();
+      const listed = await appListAction(admin, table.output, env);
+      expect(table.written.err).toBe('');
+      expect(listed).toBe(0);
+      expect(table.written.out).toBe('NAME          TEAM               ENVIRONMENTS\npayments-api  payments-platform  dev → staging → prod*\n');
+
+      const json = sink();
+      expect(await appListAction({ ...admin, json: true }, json.output, env)).toBe(0);
+      expect((JSON.parse(json.written.out) as { name: string }[]).map((application) => application.name)).toEqual(['payments-api']);
+    });
+
+    it('prints the server\'s code and message when the saved login may not create applications', async () => {
+      const { written, output } = sink();
+      expect(await appCreateAction('not-allowed', { team: 'x', env: ['dev:DEVELOPMENT'] }, output, env)).toBe(1);
+      expect(written.err).toMatch(/^FORBIDDEN: .+ \(request .+\)\n$/);
+      expect(written.out).toBe('');
+    });
+
+    it('prints CONFLICT for a name already taken, with --json carrying the code', async () => {
+      const { written, output } = sink();
+      expect(await appCreateAction('payments-api', { url: api.url, token: api.rootToken, team: 'x', env: ['dev:DEVELOPMENT'], json: true }, output, env)).toBe(1);
+      expect(written.err).toMatch(/^CONFLICT: /);
+      expect(JSON.parse(written.out)).toMatchObject({ error: { code: 'CONFLICT' } });
     });
   });
 });

@@ -3,3 +3,4 @@ export { configPath, readConfig, writeConfig, removeConfig, type ClientConfig } 
 export { graphql, resolveServer, GatehouseClientError, type Server } from './client/gatehouse-client';
 export type { CommandOutput } from './client/command-output';
 export { loginAction, logoutAction, whoamiAction } from './login/login.actions';
+export { appCreateAction, appListAction, parseEnvironmentSpec } from './application/application.actions';

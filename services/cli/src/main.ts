@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerApplicationCommands } from './application/application.commands';
 import { registerAuditCommands } from './audit/audit.commands';
 import { registerLoginCommands } from './login/login.commands';
 import { registerPolicyCommands } from './policy/policy.commands';
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .description('Gatehouse: policy-gated promotions with a tamper-evident audit trail')
     .showHelpAfterError();
   registerLoginCommands(program);
+  registerApplicationCommands(program);
   registerPolicyCommands(program);
   registerAuditCommands(program);
   return program;
