@@ -1,7 +1,7 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appCreateAction, appListAction, configPath, loginAction, logoutAction, readConfig, whoamiAction, type CommandOutput } from '@gatehouse/cli';
+import { appCreateAction, appListAction, changeRegisterAction, configPath, loginAction, logoutAction, readConfig, whoamiAction, type CommandOutput } from '@gatehouse/cli';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** Captures what a command writes. */
@@ -13,6 +13,7 @@ function sink(): { written: { out: string; err: string }; output: CommandOutput 
 describe('gatehouse CLI against the API', () => {
   let api: TestApp;
   let env: NodeJS.ProcessEnv;
+  let changeId: string;
 
   beforeAll(async () => {
     api = await startTestApp();
@@ -89,6 +90,49 @@ describe('gatehouse CLI against the API', () => {
       expect(await appCreateAction('payments-api', { url: api.url, token: api.rootToken, team: 'x', env: ['dev:DEVELOPMENT'], json: true }, output, env)).toBe(1);
       expect(written.err).toMatch(/^CONFLICT: /);
       expect(JSON.parse(written.out)).toMatchObject({ error: { code: 'CONFLICT' } });
+    });
+  });
+
+  describe('change register', () => {
+    it('registers a change with the saved login and prints its id', async () => {
+      const { written, output } = sink();
+      const code = await changeRegisterAction(
+        {
+          app: 'payments-api',
+          version: '1.4.2',
+          artifactDigest: `sha256:${'c0'.repeat(32)}`,
+          title: 'Partial refunds',
+          ticket: 'CHG-1234',
+          commit: ['9f8e7d6c5b4a39281706f5e4d3c2b1a098765432:release-bot:feat: partial refunds'],
+          label: ['payments', 'refunds'],
+          path: ['src/refunds.ts'],
+          linesAdded: 120,
+          linesRemoved: 8,
+        },
+        output,
+        env,
+      );
+      expect(written.err).toBe('');
+      expect(code).toBe(0);
+      changeId = written.out.trim();
+      const read = await api.graphql<{ change: Record<string, unknown> }>('query($id: ID!) { change(id: $id) { application version ticket labels changedPaths linesAdded registeredBy commits { message } } }', { id: changeId });
+      expect(read.data?.change).toEqual({
+        application: 'payments-api',
+        version: '1.4.2',
+        ticket: 'CHG-1234',
+        labels: ['payments', 'refunds'],
+        changedPaths: ['src/refunds.ts'],
+        linesAdded: 120,
+        registeredBy: expect.any(String),
+        commits: [{ message: 'feat: partial refunds' }],
+      });
+    });
+
+    it('prints the server\'s code and message for an unknown application', async () => {
+      const { written, output } = sink();
+      const code = await changeRegisterAction({ app: 'no-such-app', version: '1', artifactDigest: `sha256:${'c0'.repeat(32)}`, title: 't', commit: ['abcdef1:ana:x'] }, output, env);
+      expect(code).toBe(1);
+      expect(written.err).toMatch(/^NOT_FOUND: .*no-such-app/);
     });
   });
 });

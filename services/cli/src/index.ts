@@ -4,3 +4,4 @@ export { graphql, resolveServer, GatehouseClientError, type Server } from './cli
 export type { CommandOutput } from './client/command-output';
 export { loginAction, logoutAction, whoamiAction } from './login/login.actions';
 export { appCreateAction, appListAction, parseEnvironmentSpec } from './application/application.actions';
+export { changeRegisterAction } from './change/change.actions';

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerApplicationCommands } from './application/application.commands';
 import { registerAuditCommands } from './audit/audit.commands';
+import { registerChangeCommands } from './change/change.commands';
 import { registerLoginCommands } from './login/login.commands';
 import { registerPolicyCommands } from './policy/policy.commands';
 
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerLoginCommands(program);
   registerApplicationCommands(program);
+  registerChangeCommands(program);
   registerPolicyCommands(program);
   registerAuditCommands(program);
   return program;
