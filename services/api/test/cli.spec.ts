@@ -1,7 +1,7 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appCreateAction, appListAction, changeRegisterAction, configPath, loginAction, logoutAction, readConfig, whoamiAction, type CommandOutput } from '@gatehouse/cli';
+import { appCreateAction, appListAction, changeRegisterAction, configPath, evidenceAttachAction, loginAction, logoutAction, readConfig, whoamiAction, type CommandOutput } from '@gatehouse/cli';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** Captures what a command writes. */
@@ -133,6 +133,60 @@ describe('gatehouse CLI against the API', () => {
       const code = await changeRegisterAction({ app: 'no-such-app', version: '1', artifactDigest: `sha256:${'c0'.repeat(32)}`, title: 't', commit: ['abcdef1:ana:x'] }, output, env);
       expect(code).toBe(1);
       expect(written.err).toMatch(/^NOT_FOUND: .*no-such-app/);
+    });
+  });
+
+  describe('evidence attach', () => {
+    const fixture = (name: string) => join(__dirname, '../../cli/test/fixtures', name);
+    const currentEvidence = async () =>
+      (
+        await api.graphql<{ change: { currentEvidence: Record<string, unknown>[] } }>(
+          'query($id: ID!) { change(id: $id) { currentEvidence { kind source tests { passed failed skipped } coverage { percent } securityScan { tool critical high medium low } check { name status } } } }',
+          { id: changeId },
+        )
+      ).data!.change.currentEvidence;
+
+    it('attaches a JUnit report as TESTS evidence', async () => {
+      const { written, output } = sink();
+      const code = await evidenceAttachAction({ change: changeId, junit: fixture('junit-payments.xml'), source: 'github-actions' }, output, env);
+      expect(written.err).toBe('');
+      expect(code).toBe(0);
+      expect(written.out).toMatch(new RegExp(`^Attached TESTS evidence \\S+ to change ${changeId}: 4 passed, 2 failed, 1 skipped\\n$`));
+      expect(await currentEvidence()).toContainEqual(expect.objectContaining({ kind: 'TESTS', source: 'github-actions', tests: { passed: 4, failed: 2, skipped: 1 } }));
+    });
+
+    it('attaches lcov and then Cobertura coverage, the newest being current', async () => {
+      const lcov = sink();
+      expect(await evidenceAttachAction({ change: changeId, lcov: fixture('coverage-payments.info'), json: true }, lcov.output, env)).toBe(0);
+      expect(JSON.parse(lcov.written.out)).toMatchObject({ kind: 'COVERAGE', change: changeId, coverage: { percent: 80 } });
+
+      const cobertura = sink();
+      expect(await evidenceAttachAction({ change: changeId, cobertura: fixture('cobertura-payments.xml'), json: true }, cobertura.output, env)).toBe(0);
+      expect(JSON.parse(cobertura.written.out)).toMatchObject({ kind: 'COVERAGE', coverage: { percent: 81.25 } });
+      expect((await currentEvidence()).filter((evidence) => evidence.kind === 'COVERAGE')).toEqual([expect.objectContaining({ coverage: { percent: 81.25 } })]);
+    });
+
+    it('attaches a SARIF report as SECURITY_SCAN counts', async () => {
+      const { written, output } = sink();
+      expect(await evidenceAttachAction({ change: changeId, sarif: fixture('sarif-payments.sarif') }, output, env)).toBe(0);
+      expect(written.out).toContain('semgrep: 1 critical, 3 high, 1 medium, 1 low');
+      expect(await currentEvidence()).toContainEqual(expect.objectContaining({ kind: 'SECURITY_SCAN', securityScan: { tool: 'semgrep', critical: 1, high: 3, medium: 1, low: 1 } }));
+    });
+
+    it('attaches a named check', async () => {
+      const { written, output } = sink();
+      expect(await evidenceAttachAction({ change: changeId, check: 'license-scan=PASSED' }, output, env)).toBe(0);
+      expect(written.out).toContain('license-scan PASSED');
+      expect(await currentEvidence()).toContainEqual(expect.objectContaining({ kind: 'CHECK', check: { name: 'license-scan', status: 'PASSED' } }));
+    });
+
+    it('prints the server\'s code and message when a read-only token attaches evidence', async () => {
+      const readOnly = await api.tokenFor('auditor-bot', ['AUDITOR'], { scopes: ['READ'] });
+      const { written, output } = sink();
+      expect(await evidenceAttachAction({ url: api.url, token: readOnly, change: changeId, check: 'sast=FAILED', json: true }, output, env)).toBe(1);
+      expect(written.err).toMatch(/^FORBIDDEN: .+ \(request .+\)\n$/);
+      expect(JSON.parse(written.out)).toMatchObject({ error: { code: 'FORBIDDEN', message: expect.any(String), requestId: expect.any(String) } });
+      expect((await currentEvidence()).some((evidence) => evidence.kind === 'CHECK' && (evidence.check as { name: string }).name === 'sast')).toBe(false);
     });
   });
 });

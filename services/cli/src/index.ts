@@ -5,3 +5,4 @@ export type { CommandOutput } from './client/command-output';
 export { loginAction, logoutAction, whoamiAction } from './login/login.actions';
 export { appCreateAction, appListAction, parseEnvironmentSpec } from './application/application.actions';
 export { changeRegisterAction } from './change/change.actions';
+export { evidenceAttachAction } from './evidence/evidence.actions';

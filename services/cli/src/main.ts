@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerApplicationCommands } from './application/application.commands';
 import { registerAuditCommands } from './audit/audit.commands';
 import { registerChangeCommands } from './change/change.commands';
+import { registerEvidenceCommands } from './evidence/evidence.commands';
 import { registerLoginCommands } from './login/login.commands';
 import { registerPolicyCommands } from './policy/policy.commands';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerLoginCommands(program);
   registerApplicationCommands(program);
   registerChangeCommands(program);
+  registerEvidenceCommands(program);
   registerPolicyCommands(program);
   registerAuditCommands(program);
   return program;
