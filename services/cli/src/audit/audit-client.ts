@@ -1,13 +1,14 @@
+import { resolveServer } from '../client/gatehouse-client';
+
 /** Where a Gatehouse server is and how to authenticate to it. */
 export interface ServerOptions {
   url: string;
   token: string | undefined;
 }
 
-/** Reads --url/--token, falling back to GATEHOUSE_URL/GATEHOUSE_TOKEN, then the local default. */
+/** Reads --url/--token, falling back to GATEHOUSE_URL/GATEHOUSE_TOKEN, then the saved `gatehouse login`, then the local default. */
 export function serverOptions(options: { url?: string; token?: string }, env: NodeJS.ProcessEnv = process.env): ServerOptions {
-  const url = (options.url ?? env.GATEHOUSE_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
-  return { url, token: options.token ?? env.GATEHOUSE_TOKEN ?? undefined };
+  return resolveServer(options, env);
 }
 
 /** AuditClientError is a failed call to the server, said in words. */

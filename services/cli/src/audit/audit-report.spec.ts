@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeConfig } from '../client/client-config';
 import { serverOptions } from './audit-client';
 import { formatVerificationReport, type VerificationReport } from './audit-report';
 
@@ -40,5 +44,11 @@ describe(serverOptions.name, () => {
   it('prefers flags, then GATEHOUSE_URL and GATEHOUSE_TOKEN', () => {
     expect(serverOptions({ url: 'http://a/', token: 't' }, { GATEHOUSE_URL: 'http://b', GATEHOUSE_TOKEN: 'u' })).toEqual({ url: 'http://a', token: 't' });
     expect(serverOptions({}, { GATEHOUSE_URL: 'http://b', GATEHOUSE_TOKEN: 'u' })).toEqual({ url: 'http://b', token: 'u' });
+  });
+
+  it('falls back to the saved gatehouse login', () => {
+    const env = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'gatehouse-audit-')) };
+    writeConfig({ url: 'https://saved.example', token: 'saved-token' }, env);
+    expect(serverOptions({}, env)).toEqual({ url: 'https://saved.example', token: 'saved-token' });
   });
 });
