@@ -8,6 +8,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { AuditModule } from '@gatehouse/audit';
 import { IdentityModule } from '@gatehouse/identity';
+import { IntegrationsModule } from '@gatehouse/integrations';
 import { PipelinesModule } from '@gatehouse/pipelines';
 import { PolicyModule } from '@gatehouse/policy';
 import { ConfigModule, flattenErrors, formatGraphQLError, statusFor, validationExceptionFactory, type Config } from '@gatehouse/shared';
@@ -72,6 +73,7 @@ export class AppModule {
         PipelinesModule,
         PolicyModule,
         AuditModule,
+        IntegrationsModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

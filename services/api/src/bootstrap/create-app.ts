@@ -52,6 +52,7 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ne
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
     logger: new ConsoleLogger({ json: true, logLevels: NEST_LEVELS[config.logLevel] }),
     abortOnError: false, // throw, so the caller reports why instead of the process exiting silently
+    rawBody: true, // request.rawBody: incoming webhooks verify their HMAC signature over the exact bytes
   });
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie);

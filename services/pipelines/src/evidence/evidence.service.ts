@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { recordAuditEvent } from '@gatehouse/audit';
 import { ValidationException, pageRequest, toConnection, type Principal } from '@gatehouse/shared';
+import type { EntityManager } from 'typeorm';
 import { changeNotFound } from '../change/change.service';
 import { ChangeRepository } from '../change/change.repository';
 import type { AttachEvidenceInput } from './dto/attach-evidence.input';
@@ -18,10 +19,12 @@ export class EvidenceService {
     private readonly changes: ChangeRepository,
   ) {}
 
-  async attach(input: AttachEvidenceInput, principal: Principal, requestId: string | null): Promise<Evidence> {
+  /** Attaches evidence; pass `manager` to run inside the caller's transaction. */
+  async attach(input: AttachEvidenceInput, principal: Principal, requestId: string | null, manager?: EntityManager): Promise<Evidence> {
     const { payload, problems } = evidencePayloadOf(input);
     if (payload === null) throw new ValidationException(problems);
-    return this.changes.transaction(async (manager) => {
+    const inTransaction = <T>(work: (manager: EntityManager) => Promise<T>) => (manager ? work(manager) : this.changes.transaction(work));
+    return inTransaction(async (manager) => {
       const change = await this.changes.findById(input.change, manager);
       if (!change) throw changeNotFound(input.change);
       const row = await this.evidence.insert(

@@ -1,0 +1,119 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { INTEGRATIONS_CONFIG } from '../integrations.tokens';
+import type { IntegrationsConfig } from '../integrations.config';
+import { DELIVERY_HEADERS, signDelivery } from './delivery.signature';
+
+const CLAIM = 20;
+
+interface ClaimedDelivery {
+  id: string;
+  attempts: number;
+  action: string;
+  body: string;
+  content_type: string;
+  url: string;
+  secret: string;
+  disabled_at: Date | null;
+}
+
+/** The wait before attempt n + 1 after n failures: doubling from the base, capped, with jitter in [½, 1]. */
+export function retryDelayMs(failures: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const full = Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1));
+  return Math.round(full / 2 + (full / 2) * random());
+}
+
+/**
+ * DeliveryWorker sends due deliveries. It claims a few with a lease (a short transaction:
+ * no row lock is held while the receiver answers), POSTs each with its signature headers,
+ * then records the attempt and the outcome. A process that dies after sending and before
+ * recording leaves the lease to expire, and the delivery is sent again with the same
+ * `Gatehouse-Delivery` id: delivery is at least once, and receivers de-duplicate on that id.
+ */
+@Injectable()
+export class DeliveryWorker {
+  private readonly log = new Logger('DeliveryWorker');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(INTEGRATIONS_CONFIG) private readonly config: IntegrationsConfig,
+  ) {}
+
+  /** Sends one round of due deliveries; returns how many it tried. */
+  async deliverDue(): Promise<number> {
+    const leaseMs = this.config.timeoutMs + 5000;
+    const claimed: ClaimedDelivery[] = await this.dataSource.query(
+      `UPDATE integrations.delivery d
+          SET lease_until = now() + make_interval(secs => $1::double precision / 1000), attempts = d.attempts + 1
+         FROM integrations.webhook w
+        WHERE w.id = d.webhook_id AND d.id IN (
+              SELECT id FROM integrations.delivery
+               WHERE state = 'PENDING' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
+               ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING d.id, d.attempts, d.action, d.body, d.content_type, w.url, w.secret, w.disabled_at`,
+      [leaseMs, CLAIM],
+    );
+    await Promise.all(claimed.map((delivery) => this.send(delivery)));
+    return claimed.length;
+  }
+
+  private async send(delivery: ClaimedDelivery): Promise<void> {
+    const startedAt = new Date();
+    if (delivery.disabled_at) {
+      await this.record(delivery, startedAt, null, 'webhook disabled: not sent', 'FAILED');
+      return;
+    }
+    const timestamp = Math.floor(Date.now() / 1000);
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        headers: {
+          'content-type': delivery.content_type,
+          'user-agent': 'Gatehouse-Webhook/1',
+          [DELIVERY_HEADERS.id]: delivery.id,
+          [DELIVERY_HEADERS.event]: delivery.action,
+          [DELIVERY_HEADERS.timestamp]: String(timestamp),
+          [DELIVERY_HEADERS.signature]: signDelivery(delivery.secret, timestamp, delivery.body),
+        },
+        body: delivery.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.timeoutMs),
+      });
+      status = response.status;
+      await response.body?.cancel().catch(() => undefined);
+      if (status < 200 || status > 299) error = `answered HTTP ${status}`;
+    } catch (cause) {
+      const reason = (cause as Error).cause instanceof Error ? ((cause as Error).cause as Error).message : (cause as Error).message;
+      error = (cause as Error).name === 'TimeoutError' ? `no answer within ${this.config.timeoutMs} ms` : `not reachable: ${reason}`;
+    }
+    const state = error === null ? 'DELIVERED' : delivery.attempts >= this.config.maxAttempts ? 'FAILED' : 'PENDING';
+    await this.record(delivery, startedAt, status, error, state);
+  }
+
+  private async record(delivery: ClaimedDelivery, startedAt: Date, status: number | null, error: string | null, state: 'DELIVERED' | 'FAILED' | 'PENDING'): Promise<void> {
+    const retryInMs = retryDelayMs(delivery.attempts, this.config.retryBaseMs, this.config.maxRetryDelayMs);
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await manager.query(
+          'INSERT INTO integrations.delivery_attempt (delivery_id, attempt, started_at, finished_at, status, error) VALUES ($1, $2, $3, now(), $4, $5)',
+          [delivery.id, delivery.attempts, startedAt, status, error],
+        );
+        await manager.query(
+          `UPDATE integrations.delivery
+              SET state = $2, last_status = $3, last_error = $4, lease_until = NULL,
+                  delivered_at = CASE WHEN $2 = 'DELIVERED' THEN now() END,
+                  next_attempt_at = CASE WHEN $2 = 'PENDING' THEN now() + make_interval(secs => $5::double precision / 1000) ELSE next_attempt_at END
+            WHERE id = $1`,
+          [delivery.id, state, status, error, retryInMs],
+        );
+      });
+    } catch (cause) {
+      // The lease runs out and the delivery is tried again: at least once, same delivery id.
+      this.log.error(`could not record attempt ${delivery.attempts} of delivery ${delivery.id}: ${(cause as Error).message}`);
+    }
+    if (state !== 'DELIVERED') this.log.warn(`delivery ${delivery.id} (${delivery.action}) attempt ${delivery.attempts}: ${error}; ${state === 'FAILED' ? 'given up' : `retry in ${retryInMs} ms`}`);
+  }
+}
