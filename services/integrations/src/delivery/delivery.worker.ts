@@ -43,7 +43,8 @@ export class DeliveryWorker {
   /** Sends one round of due deliveries; returns how many it tried. */
   async deliverDue(): Promise<number> {
     const leaseMs = this.config.timeoutMs + 5000;
-    const claimed: ClaimedDelivery[] = await this.dataSource.query(
+    // An UPDATE … RETURNING answers [rows, affected count] through TypeORM.
+    const [claimed]: [ClaimedDelivery[], number] = await this.dataSource.query(
       `UPDATE integrations.delivery d
           SET lease_until = now() + make_interval(secs => $1::double precision / 1000), attempts = d.attempts + 1
          FROM integrations.webhook w
