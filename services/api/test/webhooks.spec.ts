@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import examples from '@octokit/webhooks-examples';
+import { POLICIES_DIR, REQUEST } from './support/promotions';
 import { startTestApp, type TestApp } from './support/test-app';
 
 // Real payloads: GitHub's webhook examples (@octokit/webhooks-examples, pinned) and the CDEvents
@@ -28,9 +29,9 @@ describe('incoming webhooks', () => {
   let cdeventsToken: string;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ GATEHOUSE_POLICIES_DIR: POLICIES_DIR });
     const created = await app.graphql(`mutation($input: CreateApplicationInput!) { createApplication(input: $input) { id } }`, {
-      input: { name: 'hello-world', team: 'octo', environments: [{ name: 'staging', tier: 'STAGING' }, { name: 'production', tier: 'PRODUCTION' }] },
+      input: { name: 'hello-world', team: 'octo', environments: [{ name: 'dev', tier: 'DEVELOPMENT' }, { name: 'staging', tier: 'STAGING' }, { name: 'prod', tier: 'PRODUCTION', regulated: true }] },
     });
     expect(created.errors).toBeUndefined();
     const integration = `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { credential integration { id name kind application endpoint } } }`;
@@ -147,6 +148,29 @@ describe('incoming webhooks', () => {
       );
     });
 
+    it('reports a deployment_status as the deployment of the promotion of that commit', async () => {
+      const status = github('deployment_status', (example) => example.deployment_status.state === 'success');
+      status.deployment.sha = push().after;
+      status.deployment.environment = 'dev';
+      status.deployment_status.target_url = 'https://github.com/octo/hello-world/actions/runs/1';
+      expect(await sendGithub('deployment_status', status)).toMatchObject({ status: 202, body: { outcome: 'ignored', reason: expect.stringContaining('has no promotion into dev') } });
+      const requested = await app.graphql<{ requestPromotion: { id: string; state: string } }>(REQUEST, { input: { change: pushedChange, environment: 'dev', reason: 'release' } });
+      expect(requested.data!.requestPromotion.state).toBe('APPROVED');
+      const sent = await sendGithub('deployment_status', status);
+      expect(sent).toMatchObject({ status: 200, body: { outcome: 'deployment', promotion: requested.data!.requestPromotion.id, status: 'SUCCEEDED' } });
+      const promotion = await app.graphql<{ promotion: { state: string; deployments: { status: string; url: string; reportedBy: { username: string } }[] } }>(
+        `query($id: ID!) { promotion(id: $id) { state deployments { status url reportedBy { username } } } }`,
+        { id: requested.data!.requestPromotion.id },
+      );
+      expect(promotion.data!.promotion).toEqual({
+        state: 'DEPLOYED',
+        deployments: [{ status: 'SUCCEEDED', url: 'https://github.com/octo/hello-world/actions/runs/1', reportedBy: { username: 'integration:hello-world-github' } }],
+      });
+      // The same report again (a new delivery) meets the promotion's state machine.
+      const again = await sendGithub('deployment_status', status);
+      expect(again.status).toBe(409);
+    });
+
     it('accepts and ignores what it does not map: a tag push, an unknown commit, an event it does not know', async () => {
       expect(await sendGithub('push', github('push', (example) => example.ref.startsWith('refs/tags/') && !example.deleted))).toMatchObject({ status: 202, body: { outcome: 'ignored' } });
       const run = github('workflow_run', (example) => example.action === 'completed' && example.workflow_run.conclusion === 'success');
@@ -217,6 +241,19 @@ describe('incoming webhooks', () => {
           expect.objectContaining({ kind: 'TESTS', tests: { passed: 40, failed: 0, skipped: 2 } }),
         ]),
       );
+    });
+
+    it('reports service.deployed as the deployment of the change whose artifact it names', async () => {
+      const registered = await sendCDEvent({ ...cdevent('change_merged.json'), customData: gatehouse('4.0.0', { artifactDigest: `sha256:${'4d'.repeat(32)}` }) });
+      const requested = await app.graphql<{ requestPromotion: { id: string } }>(REQUEST, { input: { change: registered.body.change, environment: 'dev', reason: 'release' } });
+      expect(requested.errors).toBeUndefined();
+      const deployed = cdevent('service_deployed.json');
+      deployed.subject.content = { environment: { id: 'dev' }, artifactId: `pkg:oci/hello-world@sha256%3A${'4d'.repeat(32)}` };
+      const sent = await sendCDEvent(deployed, { mode: 'binary' });
+      expect(sent).toMatchObject({ status: 200, body: { outcome: 'deployment', promotion: requested.data!.requestPromotion.id, status: 'SUCCEEDED' } });
+      const rolledBack = cdevent('service_rolledback.json');
+      rolledBack.subject.content = deployed.subject.content;
+      expect(await sendCDEvent(rolledBack)).toMatchObject({ status: 200, body: { status: 'ROLLED_BACK' } });
     });
 
     it('refuses an event that does not match its schema with 400 and the schema error', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { recordAuditEvent } from '@gatehouse/audit';
 import { ChangeService, EvidenceService } from '@gatehouse/pipelines';
+import type { Principal } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import { integrationPrincipal } from '../integration/integration.principal';
 import type { IntegrationRow } from '../integration/integration.model';
@@ -43,6 +44,7 @@ export class IncomingService {
 
   async apply(integration: IntegrationRow, deliveryId: string, event: string, action: IncomingAction, request: RequestInfo): Promise<IncomingOutcome> {
     const principal = integrationPrincipal(integration, request);
+    if (action.kind === 'deployment') return this.applyDeployment(integration, deliveryId, event, action, principal, request);
     return this.dataSource.transaction(async (manager) => {
       const fresh = await this.integrations.claimReceipt(integration.id, deliveryId, event, action.kind, manager);
       if (!fresh) return { outcome: 'duplicate', delivery: deliveryId };
@@ -61,15 +63,38 @@ export class IncomingService {
           for (const report of action.evidence) await this.evidence.attach({ ...report, change }, principal, request.requestId, manager);
           return { outcome: 'evidence', change, evidence: action.evidence.length };
         }
-        case 'deployment': {
-          const change = await this.changeOf(integration, action.changeId, action.lookup, manager);
-          if (!change) return { outcome: 'ignored', reason: `no change of ${integration.application} is known for ${action.lookup.join(' or ') || 'this event'}` };
-          const reported = await this.deployments.report(integration.application, change, action.deployment, principal, request.requestId, manager);
-          if ('ignored' in reported) return { outcome: 'ignored', reason: reported.ignored };
-          return { outcome: 'deployment', change, promotion: reported.promotion, status: action.deployment.status };
-        }
       }
     });
+  }
+
+  /**
+   * A deployment report moves a promotion, which the promotion service does in its own
+   * transaction; the receipt follows in the next. It is one row either way, so nothing can be
+   * half-done; a crash between the two makes the sender's retry meet the promotion's state
+   * machine (409: already reported), never a second deployment.
+   */
+  private async applyDeployment(
+    integration: IntegrationRow,
+    deliveryId: string,
+    event: string,
+    action: Extract<IncomingAction, { kind: 'deployment' }>,
+    principal: Principal,
+    request: RequestInfo,
+  ): Promise<IncomingOutcome> {
+    const change = await this.dataSource.transaction(async (manager) => {
+      if (await this.integrations.hasReceipt(integration.id, deliveryId, manager)) return 'duplicate' as const;
+      return this.changeOf(integration, action.changeId, action.lookup, manager);
+    });
+    if (change === 'duplicate') return { outcome: 'duplicate', delivery: deliveryId };
+    const reported = change
+      ? await this.deployments.report(integration.application, change, action.deployment, principal, request.requestId)
+      : { ignored: `no change of ${integration.application} is known for ${action.lookup.join(' or ') || 'this event'}` };
+    const fresh = await this.dataSource.transaction((manager) =>
+      this.integrations.claimReceipt(integration.id, deliveryId, event, 'ignored' in reported ? 'ignore' : 'deployment', manager),
+    );
+    if (!fresh) return { outcome: 'duplicate', delivery: deliveryId };
+    if ('ignored' in reported) return { outcome: 'ignored', reason: reported.ignored };
+    return { outcome: 'deployment', change: change!, promotion: reported.promotion, status: action.deployment.status };
   }
 
   /** Records a refused credential or signature, in its own transaction (the request itself is refused). */

@@ -63,6 +63,11 @@ export class IntegrationRepository {
     return rows.length === 1;
   }
 
+  async hasReceipt(integrationId: string, deliveryId: string, manager: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await manager.query('SELECT 1 FROM integrations.receipt WHERE integration_id = $1 AND delivery_id = $2', [integrationId, deliveryId]);
+    return rows.length === 1;
+  }
+
   async link(integrationId: string, keys: string[], changeId: string, manager: EntityManager): Promise<void> {
     if (!keys.length) return;
     await manager.query(
