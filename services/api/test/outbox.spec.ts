@@ -1,6 +1,7 @@
 import { recordAuditEvent } from '@gatehouse/audit';
 import { CDEventValidator, verifyDelivery } from '@gatehouse/integrations';
 import { DataSource } from 'typeorm';
+import { POLICIES_DIR, REQUEST } from './support/promotions';
 import { startTestApp, type TestApp } from './support/test-app';
 import { WebhookReceiver, type ReceivedDelivery } from './support/webhook-receiver';
 
@@ -51,7 +52,7 @@ describe('outgoing webhooks (the audit log as outbox)', () => {
     process.env.GATEHOUSE_WEBHOOK_MAX_RETRY_DELAY_MS = '200';
     process.env.GATEHOUSE_WEBHOOK_MAX_ATTEMPTS = '4';
     url = await receiver.listen();
-    app = await startTestApp();
+    app = await startTestApp({ GATEHOUSE_POLICIES_DIR: POLICIES_DIR });
     dataSource = app.app.get(DataSource);
     const created = await app.graphql(`mutation($input: CreateApplicationInput!) { createApplication(input: $input) { id } }`, {
       input: { name: 'outbox-app', team: 'platform', environments: [{ name: 'staging', tier: 'STAGING' }, { name: 'prod', tier: 'PRODUCTION' }] },
@@ -95,7 +96,8 @@ describe('outgoing webhooks (the audit log as outbox)', () => {
     await receiver.waitFor(2);
     await until(() => deliveries(webhook.id), (list) => list.every((delivery) => delivery.state === 'DELIVERED') && list.length === 2);
 
-    const bodies = receiver.received.map((delivery: ReceivedDelivery) => JSON.parse(delivery.body));
+    // Deliveries travel in parallel; `seq` (the audit chain position) gives their order.
+    const bodies = receiver.received.map((delivery: ReceivedDelivery) => JSON.parse(delivery.body)).sort((a, b) => a.seq - b.seq);
     expect(bodies.map((body) => [body.event, body.eventId, body.environment])).toEqual([
       ['promotion.approved', approved, 'prod'],
       ['decision.made', decided, 'prod'],
@@ -178,6 +180,31 @@ describe('outgoing webhooks (the audit log as outbox)', () => {
     const second = await app.graphql<{ webhookDeliveries: { edges: { node: { id: string } }[] } }>(DELIVERIES, { first: 100, after: first.data!.webhookDeliveries.pageInfo.endCursor });
     const all = [...first.data!.webhookDeliveries.edges, ...second.data!.webhookDeliveries.edges].map((edge) => edge.node.id);
     expect(new Set(all).size).toBe(first.data!.webhookDeliveries.totalCount);
+  });
+
+  it('fires on a real promotion: its decision and its approval, each once, with the promotion, change and version', async () => {
+    receiver.received.length = 0;
+    const created = await app.graphql<{ createWebhook: { secret: string; webhook: { id: string } } }>(CREATE_WEBHOOK, { input: { application: 'outbox-app', environment: 'staging', url } });
+    expect(created.errors).toBeUndefined();
+    const change = await app.graphql<{ registerChange: { id: string } }>(`mutation($input: RegisterChangeInput!) { registerChange(input: $input) { id } }`, {
+      input: { application: 'outbox-app', version: '8.0.0', commits: [{ sha: 'abcdef9876', author: 'ana', message: 'x' }], artifactDigest: `sha256:${'0b'.repeat(32)}`, title: 'x', linesAdded: 1, linesRemoved: 0 },
+    });
+    const changeId = change.data!.registerChange.id;
+    // The staging policy denies a change without passing tests: decision.made fires, promotion.approved does not.
+    const denied = await app.graphql<{ requestPromotion: { id: string; state: string } }>(REQUEST, { input: { change: changeId, environment: 'staging', reason: 'release' } });
+    expect(denied.data!.requestPromotion.state).toBe('DENIED');
+    await receiver.waitFor(1);
+    const attach = await app.graphql(`mutation($input: AttachEvidenceInput!) { attachEvidence(input: $input) { id } }`, { input: { change: changeId, kind: 'TESTS', tests: { passed: 3, failed: 0, skipped: 0 } } });
+    expect(attach.errors).toBeUndefined();
+    const approved = await app.graphql<{ requestPromotion: { id: string; state: string } }>(REQUEST, { input: { change: changeId, environment: 'staging', reason: 'again' } });
+    expect(approved.data!.requestPromotion.state).toBe('APPROVED');
+    await receiver.waitFor(3);
+    const bodies = receiver.received.map((delivery) => JSON.parse(delivery.body)).sort((a, b) => a.seq - b.seq);
+    expect(bodies.map((body) => [body.event, body.subject.id, body.data.state, body.data.change, body.data.version])).toEqual([
+      ['decision.made', denied.data!.requestPromotion.id, 'DENIED', changeId, '8.0.0'],
+      ['decision.made', approved.data!.requestPromotion.id, 'APPROVED', changeId, '8.0.0'],
+      ['promotion.approved', approved.data!.requestPromotion.id, 'APPROVED', changeId, '8.0.0'],
+    ]);
   });
 
   it('refuses a webhook for an unknown environment, a bad URL or an unknown event', async () => {
