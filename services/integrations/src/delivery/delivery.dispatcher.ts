@@ -45,6 +45,12 @@ export class DeliveryDispatcher {
 
   /** Dispatches one batch; returns how many events it read (0: nothing new, or another replica holds the cursor). */
   async dispatchBatch(): Promise<number> {
+    // A read-only look first: locking the cursor gives the transaction an id, and a running
+    // transaction id holds back the audit sealer's horizon (server-wide), so idle rounds must not take one.
+    const [peek]: { last_seq: string; head: string | null }[] = await this.dataSource.query(
+      'SELECT last_seq, (SELECT max(seq) FROM audit.chain) AS head FROM integrations.dispatch_cursor WHERE id = 1',
+    );
+    if (!peek || peek.head === null || BigInt(peek.head) <= BigInt(peek.last_seq)) return 0;
     return this.dataSource.transaction(async (manager) => {
       const cursor: { last_seq: string }[] = await manager.query('SELECT last_seq FROM integrations.dispatch_cursor WHERE id = 1 FOR UPDATE SKIP LOCKED');
       if (!cursor.length) return 0;
