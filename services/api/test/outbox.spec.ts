@@ -207,6 +207,23 @@ describe('outgoing webhooks (the audit log as outbox)', () => {
     ]);
   });
 
+  it('starts a GitHub workflow: repository_dispatch with the token as Authorization, which is never shown again', async () => {
+    receiver.received.length = 0;
+    const created = await app.graphql<{ createWebhook: { webhook: { id: string } } }>(CREATE_WEBHOOK, {
+      input: { application: 'outbox-app', environment: 'prod', url, events: ['deployment.started'], format: 'GITHUB_DISPATCH', authorization: 'Bearer github-pat-for-tests' },
+    });
+    expect(created.errors).toBeUndefined();
+    const listed = await app.graphql<{ webhooks: { id: string; format: string; sendsAuthorization: boolean }[] }>(`{ webhooks(application: "outbox-app") { id format sendsAuthorization } }`);
+    expect(listed.data!.webhooks.find((webhook) => webhook.id === created.data!.createWebhook.webhook.id)).toEqual({ id: created.data!.createWebhook.webhook.id, format: 'GITHUB_DISPATCH', sendsAuthorization: true });
+    const event = await act(dataSource, 'deployment.started', 'prod');
+    await receiver.waitFor(1);
+    const [delivery] = receiver.received;
+    expect(delivery!.headers).toMatchObject({ authorization: 'Bearer github-pat-for-tests', accept: 'application/vnd.github+json' });
+    expect(JSON.parse(delivery!.body)).toMatchObject({ event_type: 'gatehouse.deployment.started', client_payload: { event: 'deployment.started', eventId: event, environment: 'prod' } });
+    const refused = await app.graphql(CREATE_WEBHOOK, { input: { application: 'outbox-app', url, authorization: 'no-scheme' } });
+    expect((refused.errors?.[0]?.extensions.fields as { path: string }[]).map((field) => field.path)).toEqual(['input.authorization']);
+  });
+
   it('refuses a webhook for an unknown environment, a bad URL or an unknown event', async () => {
     const unknown = await app.graphql(CREATE_WEBHOOK, { input: { application: 'outbox-app', environment: 'qa', url } });
     expect(unknown.errors?.[0]?.extensions.code).toBe('NOT_FOUND');

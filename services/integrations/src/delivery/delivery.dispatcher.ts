@@ -5,7 +5,7 @@ import { ChangeService } from '@gatehouse/pipelines';
 import { DataSource, type EntityManager } from 'typeorm';
 import { WebhookFormat } from '../webhook/webhook.model';
 import type { WebhookRow } from '../webhook/webhook.repository';
-import { cdeventBody, gatehouseBody, type SealedEvent } from './delivery.payload';
+import { argoCdSyncBody, cdeventBody, gatehouseBody, githubDispatchBody, type SealedEvent } from './delivery.payload';
 
 const BATCH = 500;
 
@@ -59,7 +59,7 @@ export class DeliveryDispatcher {
       const applications = [...new Set(events.map((event) => event.application).filter((name): name is string => name !== null))];
       const webhooks: WebhookRow[] = applications.length
         ? await manager.query(
-            `SELECT id, application, environment, url, secret, events, format, description, created_by, created_at, disabled_at
+            `SELECT id, application, environment, url, secret, authorization_header, events, format, description, created_by, created_at, disabled_at
                FROM integrations.webhook WHERE disabled_at IS NULL AND application = ANY($1::text[])`,
             [applications],
           )
@@ -70,11 +70,22 @@ export class DeliveryDispatcher {
           if (webhook.application !== event.application || !webhook.events.includes(event.action)) continue;
           if (webhook.environment !== null && webhook.environment !== event.environment) continue;
           const id = randomUUID();
-          if (webhook.format === WebhookFormat.CDEVENTS) {
-            const body = cdeventBody(id, event, await this.artifactDigestOf(event));
-            if (body) deliveries.push({ id, webhook: webhook.id, seq: event.seq, eventId: event.id, action: event.action, body, contentType: 'application/cloudevents+json' });
-          } else {
-            deliveries.push({ id, webhook: webhook.id, seq: event.seq, eventId: event.id, action: event.action, body: gatehouseBody(id, event), contentType: 'application/json' });
+          const delivery = { id, webhook: webhook.id, seq: event.seq, eventId: event.id, action: event.action };
+          switch (webhook.format) {
+            case WebhookFormat.CDEVENTS: {
+              const body = cdeventBody(id, event, await this.artifactDigestOf(event));
+              if (body) deliveries.push({ ...delivery, body, contentType: 'application/cloudevents+json' });
+              break;
+            }
+            case WebhookFormat.GITHUB_DISPATCH:
+              deliveries.push({ ...delivery, body: githubDispatchBody(id, event), contentType: 'application/json' });
+              break;
+            case WebhookFormat.ARGOCD_SYNC:
+              deliveries.push({ ...delivery, body: argoCdSyncBody(), contentType: 'application/json' });
+              break;
+            case WebhookFormat.GATEHOUSE:
+              deliveries.push({ ...delivery, body: gatehouseBody(id, event), contentType: 'application/json' });
+              break;
           }
         }
       }

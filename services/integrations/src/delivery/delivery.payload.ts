@@ -37,6 +37,16 @@ export function gatehouseBody(deliveryId: string, event: SealedEvent): string {
   });
 }
 
+/** A GitHub `repository_dispatch` request: it starts the workflows listening for `gatehouse.<action>`. */
+export function githubDispatchBody(deliveryId: string, event: SealedEvent): string {
+  return JSON.stringify({ event_type: `gatehouse.${event.action}`, client_payload: JSON.parse(gatehouseBody(deliveryId, event)) });
+}
+
+/** An Argo CD sync request (`POST /api/v1/applications/<name>/sync`): sync to the application's target revision. */
+export function argoCdSyncBody(): string {
+  return JSON.stringify({ prune: false, dryRun: false });
+}
+
 /**
  * A CDEvent in CloudEvents structured mode (`application/cloudevents+json`), or null when the
  * action has none. `artifactDigest` is the deployed change's digest (`sha256:…`): the CDEvent

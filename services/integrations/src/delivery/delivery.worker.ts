@@ -15,6 +15,8 @@ interface ClaimedDelivery {
   content_type: string;
   url: string;
   secret: string;
+  authorization_header: string | null;
+  format: string;
   disabled_at: Date | null;
 }
 
@@ -52,7 +54,7 @@ export class DeliveryWorker {
               SELECT id FROM integrations.delivery
                WHERE state = 'PENDING' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
                ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-        RETURNING d.id, d.attempts, d.action, d.body, d.content_type, w.url, w.secret, w.disabled_at`,
+        RETURNING d.id, d.attempts, d.action, d.body, d.content_type, w.url, w.secret, w.authorization_header, w.format, w.disabled_at`,
       [leaseMs, CLAIM],
     );
     await Promise.all(claimed.map((delivery) => this.send(delivery)));
@@ -74,6 +76,8 @@ export class DeliveryWorker {
         headers: {
           'content-type': delivery.content_type,
           'user-agent': 'Gatehouse-Webhook/1',
+          ...(delivery.authorization_header ? { authorization: delivery.authorization_header } : {}),
+          ...(delivery.format === 'GITHUB_DISPATCH' ? { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' } : {}),
           [DELIVERY_HEADERS.id]: delivery.id,
           [DELIVERY_HEADERS.event]: delivery.action,
           [DELIVERY_HEADERS.timestamp]: String(timestamp),

@@ -53,8 +53,10 @@ export class CreateIntegrations1795720000000 implements MigrationInterface {
         environment text,
         url text NOT NULL,
         secret text NOT NULL,
+        -- Sent as the Authorization header (a GitHub or Argo CD token); write-only through the API.
+        authorization_header text,
         events text[] NOT NULL,
-        format text NOT NULL CHECK (format IN ('GATEHOUSE', 'CDEVENTS')),
+        format text NOT NULL CHECK (format IN ('GATEHOUSE', 'CDEVENTS', 'GITHUB_DISPATCH', 'ARGOCD_SYNC')),
         description text,
         created_by text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),

@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEnum, IsIn, IsOptional, IsString, IsUrl, IsUUID, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEnum, IsIn, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength } from 'class-validator';
 import { IsSlug } from '@gatehouse/shared';
 import { DeliveryState, WEBHOOK_EVENTS, WebhookFormat } from './webhook.model';
 
@@ -38,6 +38,15 @@ export class CreateWebhookInput {
   @IsString()
   @MaxLength(500, { message: 'must be at most 500 characters' })
   description?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Authorization header to send, e.g. `Bearer <GitHub token>` for GITHUB_DISPATCH or `Bearer <Argo CD token>` for ARGOCD_SYNC. Stored, never shown again.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z][A-Za-z0-9-]* [\x21-\x7e]{1,4000}$/, { message: 'must be a scheme and a credential, e.g. "Bearer <token>"' })
+  authorization?: string | null;
 }
 
 /** DisableWebhookInput stops a webhook; deliveries not yet sent are not sent. */

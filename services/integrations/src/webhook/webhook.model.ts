@@ -7,6 +7,10 @@ export enum WebhookFormat {
   GATEHOUSE = 'GATEHOUSE',
   /** A CDEvent in CloudEvents structured mode, for events that have one (e.g. deployment.succeeded → service.deployed). */
   CDEVENTS = 'CDEVENTS',
+  /** GitHub `repository_dispatch`: `{ event_type: "gatehouse.<action>", client_payload: <the GATEHOUSE body> }`, to start a workflow. */
+  GITHUB_DISPATCH = 'GITHUB_DISPATCH',
+  /** Argo CD `POST /api/v1/applications/<name>/sync` with an empty sync request, to start a sync. */
+  ARGOCD_SYNC = 'ARGOCD_SYNC',
 }
 registerEnumType(WebhookFormat, { name: 'WebhookFormat' });
 
@@ -54,6 +58,9 @@ export class Webhook {
 
   @Field(() => String, { nullable: true })
   description: string | null;
+
+  @Field({ description: 'Whether an Authorization header is sent (its value is never shown).' })
+  sendsAuthorization: boolean;
 
   @Field()
   createdBy: string;

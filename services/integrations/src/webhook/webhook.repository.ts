@@ -11,6 +11,7 @@ export interface WebhookRow {
   environment: string | null;
   url: string;
   secret: string;
+  authorization_header: string | null;
   events: string[];
   format: WebhookFormat;
   description: string | null;
@@ -46,7 +47,7 @@ export interface AttemptRow {
   error: string | null;
 }
 
-const WEBHOOK_COLUMNS = 'id, application, environment, url, secret, events, format, description, created_by, created_at, disabled_at';
+const WEBHOOK_COLUMNS = 'id, application, environment, url, secret, authorization_header, events, format, description, created_by, created_at, disabled_at';
 const DELIVERY_COLUMNS = 'id, seq, webhook_id, event_seq, event_id, action, state, attempts, next_attempt_at, last_status, last_error, created_at, delivered_at';
 
 /** WebhookRepository is the only place that queries webhooks and their delivery log. */
@@ -63,9 +64,9 @@ export class WebhookRepository {
     manager: EntityManager,
   ): Promise<WebhookRow> {
     const rows: WebhookRow[] = await manager.query(
-      `INSERT INTO integrations.webhook (application, environment, url, secret, events, format, description, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${WEBHOOK_COLUMNS}`,
-      [values.application, values.environment, values.url, values.secret, values.events, values.format, values.description, values.created_by],
+      `INSERT INTO integrations.webhook (application, environment, url, secret, authorization_header, events, format, description, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${WEBHOOK_COLUMNS}`,
+      [values.application, values.environment, values.url, values.secret, values.authorization_header, values.events, values.format, values.description, values.created_by],
     );
     return rows[0]!;
   }

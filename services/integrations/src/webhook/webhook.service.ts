@@ -30,6 +30,7 @@ export class WebhookService {
           environment: input.environment ?? null,
           url: input.url,
           secret,
+          authorization_header: input.authorization ?? null,
           events,
           format: input.format ?? WebhookFormat.GATEHOUSE,
           description: input.description ?? null,
@@ -44,7 +45,7 @@ export class WebhookService {
         subject: { type: 'webhook', id: row.id },
         application: row.application,
         environment: row.environment,
-        data: { url: row.url, events: row.events, format: row.format },
+        data: { url: row.url, events: row.events, format: row.format, sendsAuthorization: row.authorization_header !== null },
       });
       return { webhook: toWebhookModel(row), secret };
     });
@@ -97,6 +98,7 @@ function toWebhookModel(row: WebhookRow): Webhook {
     events: row.events,
     format: row.format,
     description: row.description,
+    sendsAuthorization: row.authorization_header !== null,
     createdBy: row.created_by,
     createdAt: row.created_at,
     disabledAt: row.disabled_at,
