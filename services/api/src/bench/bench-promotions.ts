@@ -15,7 +15,8 @@ import { freePort } from '@gatehouse/shared';
  * authenticates a token, assembles the input document, evaluates the production policy (six
  * rules), stores the decision and its input, records three audit events and commits. Prints
  * requests/s, p50, p90, p99 and max, after BENCH_WARMUP requests that are not counted.
- * Env: DATABASE_URL, BENCH_CHANGES (12000), BENCH_WARMUP (1000), BENCH_CLIENTS (32).
+ * Env: DATABASE_URL, BENCH_CHANGES (12000), BENCH_WARMUP (1000), BENCH_CLIENTS (32), BENCH_API_NODE_ARGS
+ * (extra node flags for the API process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
  */
 const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 12_000);
@@ -40,7 +41,8 @@ async function main(): Promise<void> {
     const port = await freePort();
     const bootstrap = randomBytes(24).toString('hex');
     const signingKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    api = spawn(process.execPath, [resolve(ROOT, 'services/api/dist/main.js')], {
+    const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    api = spawn(process.execPath, [...nodeArgs, resolve(ROOT, 'services/api/dist/main.js')], {
       env: {
         ...process.env,
         NODE_ENV: 'production',
