@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IdentityBootstrap } from '@gatehouse/identity';
-import { DemoSeeder } from '@gatehouse/pipelines';
+import { DemoPromotions, DemoSeeder } from '@gatehouse/pipelines';
 import { runMigrations, type Config } from '@gatehouse/shared';
 import { allMigrations } from '../migrations';
 import { createApp } from './create-app';
@@ -32,7 +32,10 @@ export async function startServer(config: Config, log: (line: string) => void = 
     const seedDemo = config.demoData === 'true' || (config.demoData === 'auto' && database.embedded);
     if (seedDemo) {
       await app.get(IdentityBootstrap).seedDemoUsers();
-      if (await app.get(DemoSeeder).seedIfEmpty()) log('Seeded the demo bank on an empty database');
+      if (await app.get(DemoSeeder).seedIfEmpty()) {
+        await app.get(DemoPromotions).seed();
+        log('Seeded the demo bank on an empty database');
+      }
       log('Demo users (demo only, password "gatehouse-demo"): admin, viewer, dev, policy, auditor, emergency, lead-1, lead-2, cab-chair');
     }
     await app.listen({ port: config.port, host: config.host });

@@ -102,7 +102,7 @@ export class PromotionService implements OnModuleInit {
     try {
       return await this.promotions.transaction(async (manager) => {
         const target = await this.target(input.change, input.environment, manager);
-        const sourceDeployedAt = await this.checkOrder(target, manager);
+        const sourceDeployedAt = this.checkOrder(target);
         const requester = requesterOf(principal);
         const id = await this.promotions.insertPromotion(
           {
@@ -122,7 +122,6 @@ export class PromotionService implements OnModuleInit {
           manager,
         );
         const events: AuditEventInput[] = [];
-        await this.promotions.insertTransition({ promotionId: id, from: null, to: PromotionState.REQUESTED, actorId: requester.userId, actorName: requester.displayName, cause: 'requested' }, manager);
         events.push(this.event(principal.actor, requestId, 'promotion.requested', target, id, PromotionState.REQUESTED, {
           sourceEnvironment: target.source_environment,
           reason: input.reason ?? '',
@@ -154,7 +153,7 @@ export class PromotionService implements OnModuleInit {
     try {
       return await this.promotions.transaction(async (manager) => {
         const target = await this.target(input.change, input.environment, manager);
-        const sourceDeployedAt = await this.checkOrder(target, manager);
+        const sourceDeployedAt = this.checkOrder(target);
         const requester = requesterOf(principal);
         const id = await this.promotions.insertPromotion(
           {
@@ -173,7 +172,6 @@ export class PromotionService implements OnModuleInit {
           },
           manager,
         );
-        await this.promotions.insertTransition({ promotionId: id, from: null, to: PromotionState.REQUESTED, actorId: requester.userId, actorName: requester.displayName, cause: 'emergency requested' }, manager);
         const events: AuditEventInput[] = [
           this.event(principal.actor, requestId, 'promotion.requested', target, id, PromotionState.REQUESTED, {
             sourceEnvironment: target.source_environment,
@@ -240,7 +238,7 @@ export class PromotionService implements OnModuleInit {
         }
         const decision = (await this.promotions.decision(row.current_decision_id!, manager))!;
         const requirements = mergeRequirements(decision.approvals);
-        const voterGroups = await this.groups.groupsOf(principal.userId);
+        const voterGroups = await this.groups.groupsOf(principal.userId, manager);
         const eligibility = eligibilityOf({ userId: principal.userId, username: principal.username, groups: voterGroups }, requirements, await this.duties(row, manager));
         if (!eligibility.eligible) throw notEligible(eligibility);
 
@@ -327,8 +325,7 @@ export class PromotionService implements OnModuleInit {
         },
         manager,
       );
-      await this.promotions.setState(row.id, to, manager);
-      await this.promotions.insertTransition({ promotionId: row.id, from: row.state, to, actorId: principal.userId, actorName: principal.displayName, cause: `deployment ${input.status}` }, manager);
+      await this.promotions.moveTo({ promotionId: row.id, from: row.state, to, actorId: principal.userId, actorName: principal.displayName, cause: `deployment ${input.status}` }, manager);
       await recordAuditEvent(
         manager,
         this.event(principal.actor, requestId, `deployment.${input.status.toLowerCase()}`, targetOf(row), row.id, to, {
@@ -353,7 +350,7 @@ export class PromotionService implements OnModuleInit {
           promotion: row.id,
         });
       }
-      const groups = await this.groups.groupsOf(principal.userId);
+      const groups = await this.groups.groupsOf(principal.userId, manager);
       const eligibility = eligibilityOf(
         { userId: principal.userId, username: principal.username, groups },
         review.groups.map((group) => ({ group, count: 1 })),
@@ -541,12 +538,10 @@ export class PromotionService implements OnModuleInit {
     manager: EntityManager,
   ): Promise<{ decision: DecisionRow; document: PromotionInputDocument; event: AuditEventInput }> {
     const now = new Date();
-    const [change, window, groups, history] = await Promise.all([
-      this.changes.policyInputOf(target.change_id, { emergency, manager }),
-      this.windows.policyInputAt(target.application, target.environment!, now),
-      this.groups.groupsOf(requester.userId),
-      this.promotions.history(target.application_id, target.environment_id!, target.timezone!, manager),
-    ]);
+    // One connection, one statement at a time: a transaction's queries cannot overlap.
+    const change = await this.changes.policyInputOf(target.change_id, { emergency, manager });
+    const window = await this.windows.policyInputForEnvironment(target.environment_id!, target.timezone!, now, manager);
+    const groups = await this.groups.groupsOf(requester.userId, manager);
     const isAuthor = change.change.authors.some((author) => author.toLowerCase() === requester.username.toLowerCase() || author === requester.userId);
     const document = promotionInputDocument({
       change,
@@ -554,7 +549,7 @@ export class PromotionService implements OnModuleInit {
       sourceDeployedAt,
       window,
       requester: { id: requester.username, kind: requester.kind, groups, isAuthor },
-      history,
+      history: target,
     });
 
     let evaluated: Pick<Decision, 'outcome' | 'approvals' | 'matchedRules' | 'explanation' | 'errors'> & { basis: string };
@@ -626,7 +621,7 @@ export class PromotionService implements OnModuleInit {
     for (const id of ids) {
       const row = (await this.promotions.findById(id, manager))!;
       const target = await this.target(row.change_id, row.environment, manager);
-      const sourceDeployedAt = target.source_environment_id ? await this.promotions.deployedAt(row.change_id, target.source_environment_id, manager) : null;
+      const sourceDeployedAt = target.source_deployed_at;
       const requester: Requester = { userId: row.requested_by, username: row.requested_by_username, displayName: row.requested_by_name, kind: row.requested_by_kind };
       const events: AuditEventInput[] = [];
       const dismissed = await this.promotions.dismissVotes(id, why, manager);
@@ -668,8 +663,8 @@ export class PromotionService implements OnModuleInit {
    * A change enters the first environment, or the next one after an environment where it is
    * deployed; never one where it is already deployed. Returns when it was deployed in the source.
    */
-  private async checkOrder(target: TargetRow, manager: EntityManager): Promise<Date | null> {
-    if (await this.promotions.deployedAt(target.change_id, target.environment_id!, manager)) {
+  private checkOrder(target: TargetRow): Date | null {
+    if (target.target_deployed) {
       throw new PromotionException(PromotionErrorReason.ALREADY_DEPLOYED, `Version ${target.version} of "${target.application}" is already deployed in ${target.environment}.`, {
         application: target.application,
         environment: target.environment,
@@ -677,15 +672,14 @@ export class PromotionService implements OnModuleInit {
       });
     }
     if (!target.source_environment_id) return null;
-    const deployedAt = await this.promotions.deployedAt(target.change_id, target.source_environment_id, manager);
-    if (!deployedAt) {
+    if (!target.source_deployed_at) {
       throw new PromotionException(
         PromotionErrorReason.PREVIOUS_ENVIRONMENT_NOT_DEPLOYED,
         `Version ${target.version} of "${target.application}" can enter ${target.environment} only after it is deployed in ${target.source_environment}; promote it there first.`,
         { application: target.application, environment: target.environment, requires: target.source_environment, version: target.version },
       );
     }
-    return deployedAt;
+    return target.source_deployed_at;
   }
 
   /** Moves a promotion (locked by the caller) to a new state; returns the audit events to record. */
@@ -702,8 +696,7 @@ export class PromotionService implements OnModuleInit {
     data: Record<string, unknown> = {},
   ): Promise<AuditEventInput[]> {
     if (!isLegalTransition(from, to)) throw new Error(`illegal transition ${from} → ${to} of promotion ${id}`);
-    await this.promotions.setState(id, to, manager, expiresAt);
-    await this.promotions.insertTransition({ promotionId: id, from, to, actorId: actor.id, actorName: actor.displayName, cause }, manager);
+    await this.promotions.moveTo({ promotionId: id, from, to, actorId: actor.id, actorName: actor.displayName, cause, expiresAt }, manager);
     const action = STATE_ACTION[to];
     return action ? [this.event(actor, requestId, action, target, id, to, { from, cause, ...(expiresAt && { expiresAt: expiresAt.toISOString() }), ...data })] : [];
   }
