@@ -5,7 +5,7 @@ import { INTEGRATIONS_CONFIG } from '../integrations.tokens';
 import type { IntegrationsConfig } from '../integrations.config';
 import { DELIVERY_HEADERS, signDelivery } from './delivery.signature';
 
-const CLAIM = 20;
+const CLAIM = 100;
 
 interface ClaimedDelivery {
   id: string;
@@ -18,6 +18,16 @@ interface ClaimedDelivery {
   authorization_header: string | null;
   format: string;
   disabled_at: Date | null;
+}
+
+/** What one try of one delivery came to. */
+interface Outcome {
+  delivery: ClaimedDelivery;
+  startedAt: Date;
+  finishedAt: Date;
+  status: number | null;
+  error: string | null;
+  state: 'DELIVERED' | 'FAILED' | 'PENDING';
 }
 
 /** The wait before attempt n + 1 after n failures: doubling from the base, capped, with jitter in [½, 1]. */
@@ -57,16 +67,14 @@ export class DeliveryWorker {
         RETURNING d.id, d.attempts, d.action, d.body, d.content_type, w.url, w.secret, w.authorization_header, w.format, w.disabled_at`,
       [leaseMs, CLAIM],
     );
-    await Promise.all(claimed.map((delivery) => this.send(delivery)));
+    const outcomes = await Promise.all(claimed.map((delivery) => this.send(delivery)));
+    if (outcomes.length) await this.record(outcomes);
     return claimed.length;
   }
 
-  private async send(delivery: ClaimedDelivery): Promise<void> {
+  private async send(delivery: ClaimedDelivery): Promise<Outcome> {
     const startedAt = new Date();
-    if (delivery.disabled_at) {
-      await this.record(delivery, startedAt, null, 'webhook disabled: not sent', 'FAILED');
-      return;
-    }
+    if (delivery.disabled_at) return { delivery, startedAt, finishedAt: new Date(), status: null, error: 'webhook disabled: not sent', state: 'FAILED' };
     const timestamp = Math.floor(Date.now() / 1000);
     let status: number | null = null;
     let error: string | null = null;
@@ -95,30 +103,38 @@ export class DeliveryWorker {
       error = (cause as Error).name === 'TimeoutError' ? `no answer within ${this.config.timeoutMs} ms` : `not reachable: ${reason}`;
     }
     const state = error === null ? 'DELIVERED' : delivery.attempts >= this.config.maxAttempts ? 'FAILED' : 'PENDING';
-    await this.record(delivery, startedAt, status, error, state);
+    return { delivery, startedAt, finishedAt: new Date(), status, error, state };
   }
 
-  private async record(delivery: ClaimedDelivery, startedAt: Date, status: number | null, error: string | null, state: 'DELIVERED' | 'FAILED' | 'PENDING'): Promise<void> {
-    const retryInMs = retryDelayMs(delivery.attempts, this.config.retryBaseMs, this.config.maxRetryDelayMs);
+  /** Records a round's attempts and outcomes in one transaction. */
+  private async record(outcomes: Outcome[]): Promise<void> {
+    const retries = outcomes.map((outcome) => retryDelayMs(outcome.delivery.attempts, this.config.retryBaseMs, this.config.maxRetryDelayMs));
+    const column = <T>(pick: (outcome: Outcome) => T) => outcomes.map(pick);
     try {
       await this.dataSource.transaction(async (manager) => {
         await manager.query(
-          'INSERT INTO integrations.delivery_attempt (delivery_id, attempt, started_at, finished_at, status, error) VALUES ($1, $2, $3, now(), $4, $5)',
-          [delivery.id, delivery.attempts, startedAt, status, error],
+          `INSERT INTO integrations.delivery_attempt (delivery_id, attempt, started_at, finished_at, status, error)
+           SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::timestamptz[], $5::int[], $6::text[])`,
+          [column((o) => o.delivery.id), column((o) => o.delivery.attempts), column((o) => o.startedAt), column((o) => o.finishedAt), column((o) => o.status), column((o) => o.error)],
         );
         await manager.query(
-          `UPDATE integrations.delivery
-              SET state = $2, last_status = $3, last_error = $4, lease_until = NULL,
-                  delivered_at = CASE WHEN $2 = 'DELIVERED' THEN now() END,
-                  next_attempt_at = CASE WHEN $2 = 'PENDING' THEN now() + make_interval(secs => $5::double precision / 1000) ELSE next_attempt_at END
-            WHERE id = $1`,
-          [delivery.id, state, status, error, retryInMs],
+          `UPDATE integrations.delivery d
+              SET state = o.state, last_status = o.status, last_error = o.error, lease_until = NULL,
+                  delivered_at = CASE WHEN o.state = 'DELIVERED' THEN o.finished_at END,
+                  next_attempt_at = CASE WHEN o.state = 'PENDING' THEN now() + make_interval(secs => o.retry_ms / 1000) ELSE d.next_attempt_at END
+             FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::double precision[]) AS o (id, state, status, error, finished_at, retry_ms)
+            WHERE d.id = o.id`,
+          [column((o) => o.delivery.id), column((o) => o.state), column((o) => o.status), column((o) => o.error), column((o) => o.finishedAt), retries],
         );
       });
     } catch (cause) {
-      // The lease runs out and the delivery is tried again: at least once, same delivery id.
-      this.log.error(`could not record attempt ${delivery.attempts} of delivery ${delivery.id}: ${(cause as Error).message}`);
+      // The leases run out and the deliveries are tried again: at least once, same delivery ids.
+      this.log.error(`could not record ${outcomes.length} delivery attempts: ${(cause as Error).message}`);
     }
-    if (state !== 'DELIVERED') this.log.warn(`delivery ${delivery.id} (${delivery.action}) attempt ${delivery.attempts}: ${error}; ${state === 'FAILED' ? 'given up' : `retry in ${retryInMs} ms`}`);
+    outcomes.forEach((outcome, index) => {
+      if (outcome.state === 'DELIVERED') return;
+      const { delivery } = outcome;
+      this.log.warn(`delivery ${delivery.id} (${delivery.action}) attempt ${delivery.attempts}: ${outcome.error}; ${outcome.state === 'FAILED' ? 'given up' : `retry in ${retries[index]} ms`}`);
+    });
   }
 }
