@@ -8,10 +8,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { Config, LogLevel } from '@gatehouse/shared';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { ErrorCode } from '@gatehouse/shared';
+import { ErrorCode, Metrics } from '@gatehouse/shared';
 import { LogController, type FastifyRequest } from 'fastify';
 import { AppModule } from '../app.module';
-import { Metrics } from '../metrics/metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
