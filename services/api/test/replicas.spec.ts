@@ -1,0 +1,281 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { generatePrivateKeyPem, SEALER_LOCK_KEY } from '@gatehouse/audit';
+import { ALL_ROLES, createTestDatabase, freePort, MIGRATIONS_TABLE, type TestDatabase } from '@gatehouse/shared';
+import { allMigrations } from '../src/migrations';
+
+// Two (then three) real API processes, `node dist/main.js` as production runs them, on one
+// PostgreSQL database: concurrent first start, shared work, one sealer, takeover after a
+// SIGKILL, and a graceful SIGTERM that drains requests and seals what they wrote.
+
+const MAIN = join(__dirname, '..', 'dist', 'main.js');
+const BOOTSTRAP_TOKEN = 'replicas-bootstrap-token-0123456789abcdef012345';
+const APP = 'replicated';
+
+interface Replica {
+  name: string;
+  port: number;
+  child: ChildProcess;
+  ready: Promise<void>;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+}
+
+interface GraphQLBody<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+function startReplica(name: string, port: number, env: Record<string, string>): Replica {
+  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('API ready')) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exit.then(({ code, signal }) => reject(new Error(`replica ${name} exited (${code ?? signal}) before it was ready:\n${output}`)));
+  });
+  ready.catch(() => undefined);
+  return { name, port, child, ready, exit, output: () => output };
+}
+
+/** The token requests are sent with: the bootstrap admin's until a user holding every role exists. */
+let token = BOOTSTRAP_TOKEN;
+
+async function graphql<T = Record<string, unknown>>(replica: Replica, query: string, variables?: Record<string, unknown>): Promise<GraphQLBody<T>> {
+  const response = await fetch(`http://127.0.0.1:${replica.port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLBody<T>;
+}
+
+async function metric(replica: Replica, name: string): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${replica.port}/metrics`, { headers: { authorization: `Bearer ${BOOTSTRAP_TOKEN}` } });
+  const text = await response.text();
+  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  if (!match) throw new Error(`${name} missing from ${replica.name}'s /metrics (HTTP ${response.status})`);
+  return Number(match[1]);
+}
+
+/** Polls until `check` holds; fails with `what` after a generous wait (this is not a timing assertion). */
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const REGISTER = `mutation($input: RegisterChangeInput!) { registerChange(input: $input) { id version } }`;
+const ATTACH = `mutation($input: AttachEvidenceInput!) { attachEvidence(input: $input) { id } }`;
+
+function changeInput(version: string) {
+  return {
+    application: APP,
+    version,
+    commits: [{ sha: 'c0ffee0123', author: 'alice', message: `Release ${version}` }],
+    artifactDigest: `sha256:${'cd'.repeat(32)}`,
+    title: `Release ${version}`,
+    linesAdded: 10,
+    linesRemoved: 2,
+  };
+}
+
+async function register(replica: Replica, version: string): Promise<string> {
+  const body = await graphql<{ registerChange: { id: string } }>(replica, REGISTER, { input: changeInput(version) });
+  if (!body.data?.registerChange) throw new Error(`registerChange ${version} on ${replica.name}: ${JSON.stringify(body.errors)}`);
+  return body.data.registerChange.id;
+}
+
+async function attachTests(replica: Replica, change: string): Promise<string> {
+  const body = await graphql<{ attachEvidence: { id: string } }>(replica, ATTACH, {
+    input: { change, kind: 'TESTS', source: replica.name, tests: { passed: 120, failed: 0, skipped: 1 } },
+  });
+  if (!body.data?.attachEvidence) throw new Error(`attachEvidence on ${replica.name}: ${JSON.stringify(body.errors)}`);
+  return body.data.attachEvidence.id;
+}
+
+describe('several API replicas on one PostgreSQL', () => {
+  let database: TestDatabase;
+  let sql: Client;
+  let dataDir: string;
+  let env: Record<string, string>;
+  const replicas: Replica[] = [];
+
+  const pendingEvents = async () =>
+    Number((await sql.query('SELECT count(*) AS n FROM audit.event e WHERE NOT EXISTS (SELECT 1 FROM audit.chain c WHERE c.event_pk = e.pk)')).rows[0].n);
+  const sealerLockHolders = async () =>
+    Number(
+      (
+        await sql.query(
+          `SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+             AND ((classid::bigint << 32) | objid::bigint) = $1`,
+          [SEALER_LOCK_KEY],
+        )
+      ).rows[0].n,
+    );
+  const alive = () => replicas.filter((r) => r.child.exitCode === null && r.child.signalCode === null);
+  const leaders = async () => {
+    const flags = await Promise.all(alive().map(async (r) => ({ r, leader: await metric(r, 'gatehouse_audit_sealer_leader') })));
+    return flags.filter((f) => f.leader === 1).map((f) => f.r);
+  };
+  const verify = async (replica: Replica) =>
+    (
+      await graphql<{ verifyAuditChain: { valid: boolean; firstBroken: unknown; pendingCount: number; eventsChecked: number; sealedTo: number } }>(
+        replica,
+        '{ verifyAuditChain(input: { checkColumns: true }) { valid firstBroken { seq problem } pendingCount eventsChecked sealedTo } }',
+      )
+    ).data!.verifyAuditChain;
+
+  beforeAll(async () => {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build:services\` first (npm test does).`);
+    database = await createTestDatabase('gatehouse_replicas');
+    sql = new Client({ connectionString: database.url });
+    await sql.connect();
+    dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-replicas-'));
+    env = {
+      DATABASE_URL: database.url,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      GATEHOUSE_DEMO_DATA: 'false',
+      GATEHOUSE_DATA_DIR: dataDir,
+      GATEHOUSE_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN,
+      GATEHOUSE_AUDIT_SIGNING_KEY: generatePrivateKeyPem(), // every replica signs with the same key
+      GATEHOUSE_RATE_LIMIT_PER_MINUTE: '100000',
+    };
+    delete process.env.TEST_DATABASE_URL;
+    const [a, b] = await Promise.all([freePort(), freePort()]);
+    // Both start at the same moment on an empty database: migrations and the first admin race.
+    replicas.push(startReplica('a', a, env), startReplica('b', b, env));
+    await Promise.all(replicas.map((r) => r.ready));
+    const user = await graphql(replicas[0]!, 'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }', {
+      input: { username: 'operator', displayName: 'Operator', roles: [...ALL_ROLES] },
+    });
+    expect(user.errors).toBeUndefined();
+    const created = await graphql<{ createApiToken: { token: string } }>(replicas[1]!, 'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }', {
+      input: { user: 'operator', name: 'replicas test', scopes: ['READ', 'WRITE', 'ADMIN'] },
+    });
+    token = created.data!.createApiToken.token;
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const r of alive()) r.child.kill('SIGKILL');
+    await Promise.all(replicas.map((r) => r.exit));
+    await sql?.end();
+    await database?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('migrates once when two replicas start together on an empty database', async () => {
+    const { rows } = await sql.query(`SELECT name, count(*)::int AS n FROM ${MIGRATIONS_TABLE} GROUP BY name`);
+    expect(rows).toHaveLength(allMigrations.length);
+    expect(rows.every((row) => row.n === 1)).toBe(true);
+    for (const r of replicas) expect((await fetch(`http://127.0.0.1:${r.port}/readyz`)).status).toBe(200);
+    const admins = await sql.query("SELECT count(*)::int AS n FROM identity.user_account WHERE username = 'admin'");
+    expect(admins.rows[0].n).toBe(1);
+  });
+
+  it('serves work through both at once with no duplicates, and exactly one of them seals', async () => {
+    const [a, b] = replicas as [Replica, Replica];
+    const created = await graphql(a, 'mutation { createApplication(input: { name: "replicated", team: "ops", environments: [{ name: "dev", tier: DEVELOPMENT }, { name: "prod", tier: PRODUCTION, regulated: true }] }) { id } }');
+    expect(created.errors).toBeUndefined();
+
+    // Distinct versions spread over both replicas, all in flight together.
+    const versions = Array.from({ length: 30 }, (_, i) => `1.0.${i}`);
+    const ids = await Promise.all(versions.map((v, i) => register(i % 2 ? b : a, v)));
+    expect(new Set(ids).size).toBe(versions.length);
+    // The same registration sent to both replicas ten times at once: one change, one audit event.
+    const same = await Promise.all(Array.from({ length: 10 }, (_, i) => register(i % 2 ? b : a, '2.0.0')));
+    expect(new Set(same).size).toBe(1);
+    const { rows: registered } = await sql.query("SELECT count(*)::int AS n FROM audit.event WHERE action = 'change.registered' AND subject_id = $1", [same[0]]);
+    expect(registered[0].n).toBe(1);
+    // Evidence for each change through the other replica than the one that registered it.
+    const evidence = await Promise.all(ids.map((id, i) => attachTests(i % 2 ? a : b, id)));
+    expect(new Set(evidence).size).toBe(ids.length);
+
+    await waitUntil('every audit event sealed', async () => (await pendingEvents()) === 0);
+    expect(await sealerLockHolders()).toBe(1);
+    expect(await leaders()).toHaveLength(1);
+    expect(await verify(b)).toMatchObject({ valid: true, firstBroken: null, pendingCount: 0 });
+  }, 60_000);
+
+  it('hands sealing to the other replica within seconds when the sealer is killed, and the chain verifies', async () => {
+    const [leader] = await leaders();
+    const survivor = alive().find((r) => r !== leader)!;
+    leader!.child.kill('SIGKILL');
+    await leader!.exit;
+
+    const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => register(survivor, `3.0.${i}`)));
+    expect(new Set(ids).size).toBe(20);
+    await waitUntil('the survivor takes the sealer lock', async () => (await metric(survivor, 'gatehouse_audit_sealer_leader')) === 1, 20_000);
+    await waitUntil('the survivor seals what was written after the kill', async () => (await pendingEvents()) === 0, 20_000);
+    expect(await sealerLockHolders()).toBe(1);
+
+    const total = Number((await sql.query('SELECT count(*) AS n FROM audit.event')).rows[0].n);
+    expect(await verify(survivor)).toMatchObject({ valid: true, firstBroken: null, pendingCount: 0, eventsChecked: total, sealedTo: total });
+
+    // The killed replica comes back and stands by: still exactly one sealer.
+    const again = startReplica(`${leader!.name}2`, await freePort(), env);
+    replicas.push(again);
+    await again.ready;
+    expect(await metric(again, 'gatehouse_audit_sealer_leader')).toBe(0);
+    expect(await leaders()).toEqual([survivor]);
+  }, 60_000);
+
+  it('on SIGTERM stops accepting, finishes the requests in flight, seals what they wrote, and exits 0', async () => {
+    const [leader] = await leaders();
+    // Only the leader stays up, so whatever is sealed after this was sealed by it on its way out.
+    for (const r of alive().filter((r) => r !== leader)) {
+      r.child.kill('SIGTERM');
+      expect((await r.exit).code).toBe(0);
+    }
+    expect(await pendingEvents()).toBe(0);
+
+    // Hold the application's row so every registration blocks inside its transaction: in flight for sure.
+    const blocker = new Client({ connectionString: database.url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM pipelines.application WHERE name = $1 FOR UPDATE', [APP]);
+      const inFlight = Array.from({ length: 8 }, (_, i) => register(leader!, `4.0.${i}`).then((id) => ({ id }), (error: Error) => ({ error: error.message })));
+      await waitUntil('8 registrations waiting on the held row', async () => {
+        const { rows } = await sql.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        return rows[0].n >= 8;
+      });
+
+      leader!.child.kill('SIGTERM');
+      await waitUntil('the replica refuses new requests', async () => {
+        const answer = await fetch(`http://127.0.0.1:${leader!.port}/healthz`).then((r) => r.status, () => 'refused' as const);
+        return answer !== 200;
+      });
+      expect(leader!.child.exitCode).toBeNull(); // still draining: its requests are held
+      await blocker.query('COMMIT');
+
+      const results = await Promise.all(inFlight);
+      expect(results.filter((r) => 'error' in r)).toEqual([]);
+      expect(new Set(results.map((r) => (r as { id: string }).id)).size).toBe(8);
+      expect(await leader!.exit).toEqual({ code: 0, signal: null });
+    } finally {
+      await blocker.end();
+    }
+
+    // No process is running now: the leader sealed the drained requests' events before it exited.
+    expect(await pendingEvents()).toBe(0);
+    const { rows } = await sql.query(
+      "SELECT count(*)::int AS n FROM audit.event e JOIN audit.chain c ON c.event_pk = e.pk WHERE e.action = 'change.registered' AND e.data->>'version' LIKE '4.0.%'",
+    );
+    expect(rows[0].n).toBe(8);
+  }, 60_000);
+});
