@@ -154,7 +154,9 @@ func main() {
 		return value, nil
 	}
 	funcs["fail"] = func(message string) (string, error) { return "", fmt.Errorf("%s", message) }
-	funcs["lookup"] = func(string, string, string, string) (map[string]interface{}, error) { return map[string]interface{}{}, nil }
+	funcs["lookup"] = func(string, string, string, string) (map[string]interface{}, error) {
+		return map[string]interface{}{}, nil
+	}
 	funcs["include"] = func(name string, data interface{}) (string, error) {
 		var buffer bytes.Buffer
 		if err := root.ExecuteTemplate(&buffer, name, data); err != nil {
