@@ -15,6 +15,7 @@ import { allMigrations } from '../src/migrations';
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 const BOOTSTRAP_TOKEN = 'replicas-bootstrap-token-0123456789abcdef012345';
 const APP = 'replicated';
+const POLICIES_DIR = join(__dirname, '..', '..', '..', 'policies');
 
 interface Replica {
   name: string;
@@ -50,10 +51,10 @@ function startReplica(name: string, port: number, env: Record<string, string>): 
 /** The token requests are sent with: the bootstrap admin's until a user holding every role exists. */
 let token = BOOTSTRAP_TOKEN;
 
-async function graphql<T = Record<string, unknown>>(replica: Replica, query: string, variables?: Record<string, unknown>): Promise<GraphQLBody<T>> {
+async function graphql<T = Record<string, unknown>>(replica: Replica, query: string, variables?: Record<string, unknown>, as = token): Promise<GraphQLBody<T>> {
   const response = await fetch(`http://127.0.0.1:${replica.port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${as}` },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as GraphQLBody<T>;
@@ -106,6 +107,44 @@ async function attachTests(replica: Replica, change: string): Promise<string> {
   return body.data.attachEvidence.id;
 }
 
+const PROMOTION = `id state decision { id outcome approvalsRequired { group count } } approvalProgress { group required granted approvers }`;
+
+interface Promotion {
+  id: string;
+  state: string;
+  decision: { id: string; outcome: string; approvalsRequired: { group: string; count: number }[] };
+  approvalProgress: { group: string; required: number; granted: number; approvers: string[] }[];
+}
+
+async function promote(replica: Replica, change: string, environment: string, idempotencyKey: string): Promise<Promotion> {
+  const body = await graphql<{ requestPromotion: Promotion }>(replica, `mutation($input: RequestPromotionInput!) { requestPromotion(input: $input) { ${PROMOTION} } }`, {
+    input: { change, environment, reason: 'release', idempotencyKey },
+  });
+  if (!body.data?.requestPromotion) throw new Error(`requestPromotion ${environment} on ${replica.name}: ${JSON.stringify(body.errors)}`);
+  return body.data.requestPromotion;
+}
+
+async function deployed(replica: Replica, promotion: string): Promise<void> {
+  const body = await graphql(replica, 'mutation($input: ReportDeploymentInput!) { reportDeployment(input: $input) { id } }', { input: { promotion, status: 'SUCCEEDED' } });
+  if (body.errors) throw new Error(`reportDeployment on ${replica.name}: ${JSON.stringify(body.errors)}`);
+}
+
+/** Creates a person in these groups (a VIEWER: approving comes from groups, not roles) and returns their token. */
+async function person(replica: Replica, username: string, groups: string[]): Promise<string> {
+  const user = await graphql(replica, 'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }', { input: { username, displayName: username, roles: ['VIEWER'] } });
+  if (user.errors) throw new Error(`createUser ${username}: ${JSON.stringify(user.errors)}`);
+  for (const group of groups) {
+    await graphql(replica, 'mutation($input: CreateGroupInput!) { createGroup(input: $input) { id } }', { input: { name: group } });
+    const added = await graphql(replica, 'mutation($input: GroupMemberInput!) { addGroupMember(input: $input) { id } }', { input: { group, user: username } });
+    if (added.errors) throw new Error(`addGroupMember ${group}: ${JSON.stringify(added.errors)}`);
+  }
+  const created = await graphql<{ createApiToken: { token: string } }>(replica, 'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }', {
+    input: { user: username, name: `${username} token`, scopes: ['READ', 'WRITE'] },
+  });
+  if (!created.data) throw new Error(`createApiToken ${username}: ${JSON.stringify(created.errors)}`);
+  return created.data.createApiToken.token;
+}
+
 describe('several API replicas on one PostgreSQL', () => {
   let database: TestDatabase;
   let sql: Client;
@@ -154,6 +193,7 @@ describe('several API replicas on one PostgreSQL', () => {
       GATEHOUSE_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN,
       GATEHOUSE_AUDIT_SIGNING_KEY: generatePrivateKeyPem(), // every replica signs with the same key
       GATEHOUSE_RATE_LIMIT_PER_MINUTE: '100000',
+      GATEHOUSE_POLICIES_DIR: POLICIES_DIR,
     };
     delete process.env.TEST_DATABASE_URL;
     const [a, b] = await Promise.all([freePort(), freePort()]);
@@ -210,6 +250,86 @@ describe('several API replicas on one PostgreSQL', () => {
     expect(await leaders()).toHaveLength(1);
     expect(await verify(b)).toMatchObject({ valid: true, firstBroken: null, pendingCount: 0 });
   }, 60_000);
+
+  it('decides each promotion once and counts each approval once when requests and votes arrive through both replicas at once', async () => {
+    const [a, b] = replicas as [Replica, Replica];
+    const created = await graphql(a, `mutation($input: CreateApplicationInput!) { createApplication(input: $input) { id } }`, {
+      input: {
+        name: 'ledger',
+        team: 'payments-platform',
+        tier: 'CRITICAL',
+        tags: ['pci'],
+        environments: [
+          { name: 'dev', tier: 'DEVELOPMENT' },
+          { name: 'staging', tier: 'STAGING' },
+          { name: 'prod', tier: 'PRODUCTION', regulated: true, timezone: 'Europe/London' },
+        ],
+      },
+    });
+    expect(created.errors).toBeUndefined();
+    const [leadA, leadB] = await Promise.all([person(a, 'lead-a', ['payments-leads']), person(b, 'lead-b', ['payments-leads'])]);
+
+    // Six releases walk dev → staging → prod side by side; every step is sent through both replicas.
+    const releases = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        const body = await graphql<{ registerChange: { id: string } }>(i % 2 ? b : a, REGISTER, {
+          input: { ...changeInput(`9.0.${i}`), application: 'ledger', changedPaths: ['payments/ledger.ts'] },
+        });
+        if (!body.data) throw new Error(JSON.stringify(body.errors));
+        const change = body.data.registerChange.id;
+        await attachTests(i % 2 ? a : b, change);
+        const promotions: Record<string, Promotion> = {};
+        for (const environment of ['dev', 'staging', 'prod']) {
+          // The same request (same idempotency key) four times, through both replicas at once.
+          const answers = await Promise.all([a, b, a, b].map((r) => promote(r, change, environment, `${change}-${environment}`)));
+          expect(new Set(answers.map((p) => p.id)).size).toBe(1);
+          expect(new Set(answers.map((p) => p.decision.id)).size).toBe(1);
+          promotions[environment] = answers[0]!;
+          if (environment !== 'prod') {
+            expect(answers[0]!.state).toBe('APPROVED');
+            await deployed(i % 2 ? a : b, answers[0]!.id);
+          }
+        }
+        return { change, promotions };
+      }),
+    );
+
+    for (const { promotions } of releases) {
+      const prod = promotions.prod!;
+      expect(prod).toMatchObject({ state: 'PENDING_APPROVAL', decision: { outcome: 'REQUIRE_APPROVAL', approvalsRequired: [{ group: 'payments-leads', count: 2 }] } });
+    }
+    // Both leads vote on every prod promotion at once, lead-a twice (once through each replica).
+    const approve = (r: Replica, promotion: string, as: string) =>
+      graphql<{ approvePromotion: Promotion }>(r, `mutation($input: ApprovePromotionInput!) { approvePromotion(input: $input) { ${PROMOTION} } }`, { input: { promotion, comment: 'ok' } }, as);
+    await Promise.all(releases.flatMap(({ promotions }) => [approve(a, promotions.prod!.id, leadA), approve(b, promotions.prod!.id, leadA), approve(b, promotions.prod!.id, leadB)]));
+
+    for (const { promotions } of releases) {
+      const id = promotions.prod!.id;
+      const final = await graphql<{ promotion: Promotion }>(b, `query($id: ID!) { promotion(id: $id) { ${PROMOTION} } }`, { id });
+      expect(final.data!.promotion).toMatchObject({ state: 'APPROVED', approvalProgress: [{ group: 'payments-leads', required: 2, granted: 2 }] });
+      expect([...final.data!.promotion.approvalProgress[0]!.approvers].sort()).toEqual(['lead-a', 'lead-b']);
+    }
+    const ids = releases.flatMap(({ promotions }) => Object.values(promotions).map((p) => p.id));
+    const counts = async (query: string) => (await sql.query(query, [ids])).rows as { id: string; n: number }[];
+    // One promotion per (change, environment), one decision per promotion, one counted vote per person.
+    expect((await sql.query('SELECT count(*)::int AS n FROM pipelines.promotion WHERE id = ANY($1)', [ids])).rows[0].n).toBe(18);
+    expect((await counts('SELECT promotion_id AS id, count(*)::int AS n FROM pipelines.decision WHERE promotion_id = ANY($1) GROUP BY promotion_id')).map((r) => r.n)).toEqual(Array(18).fill(1));
+    const decided = await counts("SELECT subject_id AS id, count(*)::int AS n FROM audit.event WHERE action = 'decision.made' AND subject_id = ANY($1::text[]) GROUP BY subject_id");
+    expect(decided.map((r) => r.n)).toEqual(Array(18).fill(1));
+    const approved = await counts("SELECT subject_id AS id, count(*)::int AS n FROM audit.event WHERE action = 'promotion.approved' AND subject_id = ANY($1::text[]) GROUP BY subject_id");
+    expect(approved.map((r) => r.n)).toEqual(Array(18).fill(1)); // dev and staging approve by themselves, prod after two leads
+    // lead-a's second vote is either a re-vote (recorded, and only the latest counts) or, when
+    // lead-b's vote approved first, refused; either way every vote row has exactly one event.
+    const votes = (await sql.query('SELECT promotion_id AS id, count(*)::int AS n, count(DISTINCT voter_id)::int AS voters FROM pipelines.vote WHERE promotion_id = ANY($1) GROUP BY promotion_id ORDER BY 1', [ids])).rows;
+    expect(votes.map((v) => v.voters)).toEqual(Array(6).fill(2));
+    expect(votes.every((v) => v.n === 2 || v.n === 3)).toBe(true);
+    const granted = await counts("SELECT subject_id AS id, count(*)::int AS n FROM audit.event WHERE action = 'approval.granted' AND subject_id = ANY($1::text[]) GROUP BY subject_id ORDER BY 1");
+    expect(granted.map((r) => [r.id, r.n])).toEqual(votes.map((v) => [v.id, v.n]));
+
+    await waitUntil('every audit event sealed', async () => (await pendingEvents()) === 0);
+    expect(await leaders()).toHaveLength(1);
+    expect(await verify(a)).toMatchObject({ valid: true, firstBroken: null, pendingCount: 0 });
+  }, 90_000);
 
   it('hands sealing to the other replica within seconds when the sealer is killed, and the chain verifies', async () => {
     const [leader] = await leaders();
