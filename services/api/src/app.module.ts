@@ -11,12 +11,11 @@ import { IdentityModule } from '@gatehouse/identity';
 import { IntegrationsModule } from '@gatehouse/integrations';
 import { PipelinesModule } from '@gatehouse/pipelines';
 import { PolicyModule } from '@gatehouse/policy';
-import { ConfigModule, flattenErrors, formatGraphQLError, statusFor, validationExceptionFactory, type Config } from '@gatehouse/shared';
+import { ConfigModule, MetricsModule, flattenErrors, formatGraphQLError, statusFor, validationExceptionFactory, type Config } from '@gatehouse/shared';
 import type { FastifyReply } from 'fastify';
 import { NoSchemaIntrospectionCustomRule, type ExecutionResult, type GraphQLError, type ValidationRule } from 'graphql';
 import { HttpDomainExceptionFilter } from './errors/http-exception.filter';
 import { HealthController } from './health/health.controller';
-import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { allEntities } from './migrations';
 
@@ -41,6 +40,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule,
         TypeOrmModule.forRoot({
           type: 'postgres',
           url: databaseUrl,
@@ -77,7 +77,6 @@ export class AppModule {
       ],
       controllers: [HealthController, MetricsController],
       providers: [
-        { provide: Metrics, useValue: new Metrics() },
         { provide: APP_FILTER, useClass: HttpDomainExceptionFilter },
         {
           provide: APP_PIPE,

@@ -3,7 +3,7 @@ import { IdentityBootstrap } from '@gatehouse/identity';
 import { DemoPromotions, DemoSeeder } from '@gatehouse/pipelines';
 import { runMigrations, type Config } from '@gatehouse/shared';
 import { allMigrations } from '../migrations';
-import { createApp } from './create-app';
+import { createApp, drainHttp } from './create-app';
 import { resolveDatabase } from './database';
 
 /** RunningServer is a started API: where it listens and how to stop it cleanly. */
@@ -47,7 +47,20 @@ export async function startServer(config: Config, log: (line: string) => void = 
       url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
       databaseUrl: database.url,
       embedded: database.embedded,
-      stop: () => (stopped ??= app.close().finally(() => database.stop())),
+      // In flight requests finish first, then the shutdown hooks run: the audit sealer (if this
+      // process is the leader) seals every committed event and signs the head before the pool closes.
+      stop: () =>
+        (stopped ??= (async () => {
+          try {
+            await drainHttp(app);
+          } finally {
+            try {
+              await app.close();
+            } finally {
+              await database.stop();
+            }
+          }
+        })()),
     };
   } catch (error) {
     await database.stop();

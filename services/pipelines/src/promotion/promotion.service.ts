@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { recordAuditEvent, recordAuditEvents, type AuditEventInput } from '@gatehouse/audit';
 import { GroupService } from '@gatehouse/identity';
 import {
@@ -10,7 +10,7 @@ import {
   recordDecisionInput,
   type Decision,
 } from '@gatehouse/policy';
-import { CONFIG, Role, ValidationException, isUniqueViolation, pageRequest, toConnection, type Config, type Principal } from '@gatehouse/shared';
+import { CONFIG, Metrics, Role, ValidationException, isUniqueViolation, pageRequest, toConnection, type Config, type Principal } from '@gatehouse/shared';
 import type { EntityManager } from 'typeorm';
 import { ChangeService } from '../change/change.service';
 import { ChangeWindowService } from '../change-window/change-window.service';
@@ -77,7 +77,21 @@ export class PromotionService implements OnModuleInit {
     private readonly policies: PolicyService,
     private readonly groups: GroupService,
     @Inject(CONFIG) private readonly config: Config,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
+
+  /** Decisions made inside each open transaction of this service, counted once it commits. */
+  private readonly decided = new WeakMap<EntityManager, { outcome: string; environment: string }[]>();
+
+  private async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const made: { outcome: string; environment: string }[] = [];
+    const result = await this.promotions.transaction((manager) => {
+      this.decided.set(manager, made);
+      return work(manager);
+    });
+    for (const decision of made) this.metrics?.decisions.inc(decision);
+    return result;
+  }
 
   onModuleInit(): void {
     this.evidence.onAttached(async (manager, attached, principal, requestId) => {
@@ -100,7 +114,7 @@ export class PromotionService implements OnModuleInit {
       if (existing) return this.sameRequest(existing, input);
     }
     try {
-      return await this.promotions.transaction(async (manager) => {
+      return await this.transaction(async (manager) => {
         const target = await this.target(input.change, input.environment, manager);
         const sourceDeployedAt = this.checkOrder(target);
         const requester = requesterOf(principal);
@@ -142,7 +156,7 @@ export class PromotionService implements OnModuleInit {
         const existing = await this.promotions.findByIdempotencyKey(principal.userId, key);
         if (existing) return this.sameRequest(existing, input);
       }
-      const target = await this.promotions.transaction((manager) => this.target(input.change, input.environment, manager));
+      const target = await this.transaction((manager) => this.target(input.change, input.environment, manager));
       const open = await this.promotions.findOpen(target.change_id, target.environment_id!);
       throw alreadyOpen(target, open);
     }
@@ -151,7 +165,7 @@ export class PromotionService implements OnModuleInit {
   /** A break-glass promotion: decided and recorded, approved at once, with a review due later. */
   async emergency(input: EmergencyPromoteInput, principal: Principal, requestId: string | null): Promise<PromotionRow> {
     try {
-      return await this.promotions.transaction(async (manager) => {
+      return await this.transaction(async (manager) => {
         const target = await this.target(input.change, input.environment, manager);
         const sourceDeployedAt = this.checkOrder(target);
         const requester = requesterOf(principal);
@@ -204,7 +218,7 @@ export class PromotionService implements OnModuleInit {
         await this.recordRefusal(principal.actor, requestId, 'promotion.emergency.refused', { change: input.change, environment: input.environment, ticket: input.ticket, why: error.message });
       }
       if (isUniqueViolation(error)) {
-        const target = await this.promotions.transaction((manager) => this.target(input.change, input.environment, manager));
+        const target = await this.transaction((manager) => this.target(input.change, input.environment, manager));
         throw alreadyOpen(target, await this.promotions.findOpen(target.change_id, target.environment_id!));
       }
       throw error;
@@ -224,7 +238,7 @@ export class PromotionService implements OnModuleInit {
   private async vote(promotionId: string, vote: Vote, comment: string, principal: Principal, requestId: string | null): Promise<PromotionRow> {
     let expired: PromotionRow | null = null;
     try {
-      const row = await this.promotions.transaction(async (manager) => {
+      const row = await this.transaction(async (manager) => {
         const row = await this.locked(promotionId, manager);
         if (row.state !== PromotionState.PENDING_APPROVAL) {
           throw illegal(row, `${vote === Vote.APPROVE ? 'approve' : 'reject'} it`, 'only a PENDING_APPROVAL promotion takes votes');
@@ -282,7 +296,7 @@ export class PromotionService implements OnModuleInit {
 
   /** Cancels an open promotion that has not started deploying; the requester or an admin may. */
   async cancel(input: CancelPromotionInput, principal: Principal, requestId: string | null): Promise<PromotionRow> {
-    return this.promotions.transaction(async (manager) => {
+    return this.transaction(async (manager) => {
       const row = await this.locked(input.promotion, manager);
       if (row.requested_by !== principal.userId && !principal.roles.includes(Role.ADMIN)) {
         throw new PromotionException(PromotionErrorReason.NOT_ELIGIBLE, 'Only whoever requested a promotion, or an administrator, may cancel it.', { promotion: row.id });
@@ -304,7 +318,7 @@ export class PromotionService implements OnModuleInit {
     if (Buffer.byteLength(JSON.stringify(details)) > MAX_DETAILS_BYTES) {
       throw new ValidationException([{ path: 'input.details', message: `must be at most ${MAX_DETAILS_BYTES} bytes of JSON` }]);
     }
-    return this.promotions.transaction(async (manager) => {
+    return this.transaction(async (manager) => {
       const row = await this.locked(input.promotion, manager);
       const to = DEPLOYMENT_MOVES[input.status][row.state];
       if (!to) {
@@ -341,7 +355,7 @@ export class PromotionService implements OnModuleInit {
   }
 
   async completeReview(input: CompleteEmergencyReviewInput, principal: Principal, requestId: string | null): Promise<PromotionRow> {
-    return this.promotions.transaction(async (manager) => {
+    return this.transaction(async (manager) => {
       const row = await this.locked(input.promotion, manager);
       const review = await this.promotions.lockReview(row.id, manager);
       if (!review) throw new PromotionException(PromotionErrorReason.REVIEW_NOT_FOUND, `Promotion ${row.id} is not a break-glass promotion; it has no review.`, { promotion: row.id });
@@ -373,7 +387,7 @@ export class PromotionService implements OnModuleInit {
 
   /** Moves pending promotions past their expiry to EXPIRED; returns how many. Safe on several replicas at once. */
   async expireDue(limit = 100): Promise<number> {
-    return this.promotions.transaction(async (manager) => {
+    return this.transaction(async (manager) => {
       const ids = await this.promotions.lockExpired(limit, manager);
       const events: AuditEventInput[] = [];
       for (const id of ids) {
@@ -602,6 +616,12 @@ export class PromotionService implements OnModuleInit {
       },
       manager,
     );
+    // Counted when this service's transaction commits; a re-decision inside another service's
+    // transaction (evidence, policy activation) is counted when made.
+    const metric = { outcome: decision.outcome.toUpperCase(), environment: target.environment! };
+    const made = this.decided.get(manager);
+    if (made) made.push(metric);
+    else this.metrics?.decisions.inc(metric);
     const event = this.event(actor, requestId, 'decision.made', target, promotionId, OUTCOME_STATE[decision.outcome], {
       decision: decision.id,
       outcome: decision.outcome,
@@ -745,7 +765,7 @@ export class PromotionService implements OnModuleInit {
   }
 
   private async recordRefusal(actor: Actor, requestId: string | null, action: string, data: Record<string, unknown>): Promise<void> {
-    await this.promotions.transaction((manager) =>
+    await this.transaction((manager) =>
       recordAuditEvent(manager, { action, actor, requestId, subject: { type: 'promotion', id: String(data.promotion ?? data.change) }, data }),
     );
   }
