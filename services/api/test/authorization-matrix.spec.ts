@@ -22,6 +22,9 @@ type Who = 'PUBLIC' | 'AUTHENTICATED' | readonly Role[];
  * an operation added without an entry fails this test, and one without an access rule is
  * refused by the guard, so nothing can slip in unguarded.
  */
+/** Voting is for everyone but auditors (who change nothing); group membership decides whether a vote counts. */
+const VOTERS = ALL_ROLES.filter((role) => role !== Role.AUDITOR);
+
 const EXPECTED: Record<string, Who> = {
   // queries
   application: ALL_ROLES,
@@ -36,13 +39,19 @@ const EXPECTED: Record<string, Who> = {
   changeWindows: ALL_ROLES,
   changes: ALL_ROLES,
   diffPolicyVersions: ALL_ROLES,
+  environmentStatus: ALL_ROLES,
   evaluatePolicy: ALL_ROLES,
   group: ALL_ROLES,
   groups: ALL_ROLES,
   me: 'AUTHENTICATED',
+  overdueReviews: ALL_ROLES,
+  pendingApprovals: ALL_ROLES,
   policies: ALL_ROLES,
   policy: ALL_ROLES,
   policyVersion: ALL_ROLES,
+  promotion: ALL_ROLES,
+  promotions: ALL_ROLES,
+  replayDecision: ALL_ROLES,
   simulatePolicy: ALL_ROLES,
   user: ALL_ROLES,
   users: ALL_ROLES,
@@ -50,20 +59,27 @@ const EXPECTED: Record<string, Who> = {
   // mutations
   activatePolicyVersion: [Role.POLICY_AUTHOR],
   addGroupMember: [Role.ADMIN],
+  approvePromotion: VOTERS,
   archiveApplication: [Role.ADMIN],
   attachEvidence: [Role.DEVELOPER],
+  cancelPromotion: [Role.DEVELOPER, Role.ADMIN],
+  completeEmergencyReview: VOTERS,
   createApiToken: 'AUTHENTICATED',
   createApplication: [Role.ADMIN],
   createChangeWindow: [Role.ADMIN, Role.POLICY_AUTHOR],
   createGroup: [Role.ADMIN],
   createUser: [Role.ADMIN],
   deleteChangeWindow: [Role.ADMIN, Role.POLICY_AUTHOR],
+  emergencyPromote: [Role.EMERGENCY],
   grantRole: [Role.ADMIN],
   login: 'PUBLIC',
   logout: 'AUTHENTICATED',
   publishPolicyVersion: [Role.POLICY_AUTHOR],
   registerChange: [Role.DEVELOPER],
+  rejectPromotion: VOTERS,
   removeGroupMember: [Role.ADMIN],
+  reportDeployment: [Role.DEVELOPER],
+  requestPromotion: [Role.DEVELOPER],
   revokeApiToken: 'AUTHENTICATED',
   revokeRole: [Role.ADMIN],
   updateEnvironment: [Role.ADMIN],

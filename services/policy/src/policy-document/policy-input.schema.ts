@@ -98,7 +98,7 @@ export const POLICY_INPUT_SCHEMA = {
       properties: {
         environment: { type: 'string' },
         regulated: { type: 'boolean', description: 'True for environments under regulatory control (e.g. PCI DSS, SOX).' },
-        tier: { type: 'string', enum: ['production', 'staging', 'development'] },
+        tier: { type: 'string', enum: ['production', 'staging', 'testing', 'development'] },
         timezone: { type: 'string', description: 'IANA timezone of the environment, e.g. Europe/Zurich.' },
       },
     },
