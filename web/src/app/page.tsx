@@ -5,6 +5,7 @@ import { currentUser } from '../ui/auth/current-user';
 import { VerificationBadge } from '../ui/audit/verification-badge';
 import { DashboardPanels } from '../ui/dashboard/dashboard-panels';
 import { ApiHealth } from '../ui/health/api-health';
+import { LiveRefresh } from '../ui/shell/live-refresh';
 
 // Reads the API at request time, never at build time.
 export const dynamic = 'force-dynamic';
@@ -36,7 +37,7 @@ export default async function HomePage() {
           Signed in as <strong>{user.displayName}</strong> ({user.username}) — roles {user.roles.join(', ') || 'none'}
           {user.groups.length ? `; groups ${user.groups.join(', ')}` : ''}.
         </p>
-        <VerificationBadge />
+        <VerificationBadge /> <LiveRefresh seconds={10} />
       </section>
       <Suspense fallback={<p className="card" role="status">Loading the dashboard…</p>}>
         <DashboardPanels />

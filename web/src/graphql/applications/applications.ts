@@ -2,7 +2,7 @@ import { graphql } from '../generated';
 
 export const ApplicationsQuery = graphql(`
   query Applications($after: String) {
-    applications(first: 100, after: $after) {
+    applications(first: 50, after: $after) {
       totalCount
       edges {
         node {

@@ -2,7 +2,7 @@ import { graphql } from '../generated';
 
 export const PoliciesQuery = graphql(`
   query Policies($after: String) {
-    policies(first: 100, after: $after) {
+    policies(first: 25, after: $after) {
       edges {
         node {
           name

@@ -20,7 +20,7 @@ export function WindowCalendar({ month, windows, label }: { month: string; windo
             const freeze = day.windows.some((w) => w.kind === 'FREEZE');
             const allow = day.windows.some((w) => w.kind === 'ALLOW');
             return (
-              <div key={day.date} role="cell" className={`day${freeze ? ' freeze' : allow ? ' allow' : ''}`} style={day.inMonth ? undefined : { opacity: 0.55 }}>
+              <div key={day.date} role="cell" className={`day${freeze ? ' freeze' : allow ? ' allow' : ''}${day.inMonth ? '' : ' outside'}`}>
                 <div>{Number(day.date.slice(8))}</div>
                 {day.windows.map((w) => (
                   <div key={w.name}>

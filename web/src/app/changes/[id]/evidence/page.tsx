@@ -1,6 +1,9 @@
 import Link from 'next/link';
 import type { Metadata } from 'next';
 import { ChangeEvidenceQuery } from '../../../../graphql/evidence/change-evidence';
+import { ApplicationEnvironmentsQuery } from '../../../../graphql/promotions/promotions';
+import { currentUser } from '../../../../ui/auth/current-user';
+import { RequestPromotionForm } from '../../../../ui/promotions/request-promotion-form';
 import { serverQuery } from '../../../../graphql/server-query';
 import { chainLinkHolds } from '../../../../ui/audit/chain-check';
 import { EvidenceTable } from '../../../../ui/evidence/evidence-summary';
@@ -17,6 +20,8 @@ export default async function ChangeEvidencePage({ params }: { params: Promise<{
   const result = await serverQuery(ChangeEvidenceQuery, { id }, `/changes/${id}/evidence`);
   if (result.error) return <ApiErrorNotice error={result.error} />;
   const { change, changeEvidence, auditPublicKey } = result.data;
+  const [user, app] = await Promise.all([currentUser(), serverQuery(ApplicationEnvironmentsQuery, { name: change.application }, `/changes/${id}/evidence`)]);
+  const mayRequest = Boolean(user?.roles.includes('DEVELOPER') && app.data);
   const checks = changeEvidence.events.map((e) => chainLinkHolds(e.prevHash, e.canonical, e.hash));
   const broken = checks.filter((c) => c === false).length;
   const sealed = checks.filter((c) => c === true).length;
@@ -35,6 +40,7 @@ export default async function ChangeEvidencePage({ params }: { params: Promise<{
         </a>
         <PrintButton />
       </p>
+      {mayRequest && app.data ? <RequestPromotionForm changeId={change.id} environments={app.data.application.environments.map((e) => e.name)} /> : null}
       <section className="card" aria-labelledby="change">
         <h2 id="change">The change</h2>
         <dl className="kv">
