@@ -19,7 +19,9 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
     <>
       <h1>Approvals inbox</h1>
       <p>
-        <span data-testid="inbox-count">{inbox.totalCount} promotions wait for your vote</span>. <LiveRefresh />
+        <span data-testid="inbox-count">
+          {inbox.totalCount} {inbox.totalCount === 1 ? 'promotion waits' : 'promotions wait'} for your vote
+        </span>. <LiveRefresh />
       </p>
       {inbox.edges.length === 0 ? <p className="card">Nothing waits for you.</p> : null}
       {inbox.edges.map(({ node }) => {

@@ -67,8 +67,8 @@ export function VerificationBadge() {
   return (
     <p>
       <span className="badge badge-ok" role="status" data-testid="chain-status">
-        Chain verified: seq {result.sealedFrom}–{result.sealedTo}
-        {checkpoint ? `, last signed checkpoint seq ${checkpoint.seq} at ${checkpoint.time} (key ${checkpoint.keyId.slice(0, 12)}…)` : ', no checkpoint signed yet'}
+        {result.sealedTo === 0 ? 'Chain verified: nothing sealed yet' : `Chain verified: seq ${result.sealedFrom}–${result.sealedTo}`}
+        {result.sealedTo === 0 ? '' : checkpoint ? `, last signed checkpoint seq ${checkpoint.seq} at ${checkpoint.time} (key ${checkpoint.keyId.slice(0, 12)}…)` : ', no checkpoint signed yet'}
         {result.unsignedTail ? `, ${result.unsignedTail} chained after it` : ''}
         {result.pendingCount ? `; ${result.pendingCount} pending sealing` : ''}
         {checkedAt ? ` (checked ${checkedAt} UTC)` : ''}

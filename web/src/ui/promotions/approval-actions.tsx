@@ -51,7 +51,7 @@ export function ApprovalActions({ promotionId, eligibility, label }: { promotion
     <div className="approval-actions" aria-label={`Vote on ${label}`} role="group">
       {eligibility.canApprove ? (
         <p className="muted" id={why}>
-          You may vote{eligibility.groups.length ? ` for ${eligibility.groups.join(', ')}` : ''}. {eligibility.reason}
+          You may vote{eligibility.reason ? `: ${eligibility.reason}` : eligibility.groups.length ? ` for ${eligibility.groups.join(', ')}` : ''}.
         </p>
       ) : (
         <p className="status-warn" id={why} data-testid="not-eligible">
