@@ -216,6 +216,7 @@ describe('the portal, from request to evidence, in a real browser', () => {
     await page.getByRole('link', { name: /Change evidence/ }).click();
     await page.getByTestId('evidence-chain').waitFor();
     expect(await page.getByTestId('evidence-chain').textContent()).toMatch(/All \d+ sealed events recompute to their chain hash/);
+    expect(await page.getByTestId('evidence-trail').textContent()).toContain('approval.granted');
     const promotions = await page.getByTestId('evidence-promotion').allTextContents();
     expect(promotions.join(' ')).toMatch(/Into prod.*deployed/);
     expect(promotions.join(' ')).toContain('Approved by lead-2');
@@ -226,9 +227,10 @@ describe('the portal, from request to evidence, in a real browser', () => {
 
     const pack = page.waitForEvent('download');
     await page.getByRole('link', { name: /Download the evidence pack/ }).click();
-    const evidence = JSON.parse(await readFile(await (await pack).path(), 'utf8')) as { format: string; changeEvidence: { events: { action: string }[] } };
+    const evidence = JSON.parse(await readFile(await (await pack).path(), 'utf8')) as { format: string; events: { action: string; seq: number | null }[] };
     expect(evidence.format).toBe('gatehouse-evidence-pack/1');
-    expect(evidence.changeEvidence.events.length).toBeGreaterThan(0);
+    const actions = evidence.events.map((e) => e.action);
+    for (const action of ['change.registered', 'promotion.requested', 'decision.made', 'approval.granted', 'deployment.succeeded']) expect(actions).toContain(action);
   }, 90_000);
 
   it('every other page renders, with screenshots', async () => {

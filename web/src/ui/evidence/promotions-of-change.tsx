@@ -1,15 +1,10 @@
 import Link from 'next/link';
-import { ChangePromotionsQuery } from '../../graphql/promotions/promotions';
-import { serverQuery } from '../../graphql/server-query';
 import { StateBadge } from '../promotions/state-badge';
-import { ApiErrorNotice } from '../shell/api-problem';
 import { utc } from '../shell/format';
+import type { ChangeEvidenceData } from './change-evidence-data';
 
 /** PromotionsOfChange: every promotion of one change, oldest first, with its decision, votes and deployments. */
-export async function PromotionsOfChange({ changeId }: { changeId: string }) {
-  const result = await serverQuery(ChangePromotionsQuery, { filter: { change: changeId } }, `/changes/${changeId}/evidence`);
-  if (result.error) return <ApiErrorNotice error={result.error} />;
-  const promotions = [...result.data.promotions.edges].map((e) => e.node).reverse();
+export function PromotionsOfChange({ promotions }: { promotions: ChangeEvidenceData['promotions'] }) {
   return (
     <section className="card" aria-labelledby="promotions">
       <h2 id="promotions">From commit to production: promotions</h2>

@@ -1,11 +1,11 @@
 import Link from 'next/link';
 import type { Metadata } from 'next';
-import { ChangeEvidenceQuery } from '../../../../graphql/evidence/change-evidence';
 import { ApplicationEnvironmentsQuery } from '../../../../graphql/promotions/promotions';
 import { currentUser } from '../../../../ui/auth/current-user';
 import { RequestPromotionForm } from '../../../../ui/promotions/request-promotion-form';
 import { serverQuery } from '../../../../graphql/server-query';
 import { chainLinkHolds } from '../../../../ui/audit/chain-check';
+import { loadChangeEvidence } from '../../../../ui/evidence/change-evidence-data';
 import { EvidenceTable } from '../../../../ui/evidence/evidence-summary';
 import { PromotionsOfChange } from '../../../../ui/evidence/promotions-of-change';
 import { PrintButton } from '../../../../ui/evidence/print-button';
@@ -17,12 +17,12 @@ export const metadata: Metadata = { title: 'Change evidence' };
 
 export default async function ChangeEvidencePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const result = await serverQuery(ChangeEvidenceQuery, { id }, `/changes/${id}/evidence`);
+  const result = await loadChangeEvidence(id);
   if (result.error) return <ApiErrorNotice error={result.error} />;
-  const { change, changeEvidence, auditPublicKey } = result.data;
+  const { change, changeEvidence, auditPublicKey, promotions, events } = result.data;
   const [user, app] = await Promise.all([currentUser(), serverQuery(ApplicationEnvironmentsQuery, { name: change.application }, `/changes/${id}/evidence`)]);
   const mayRequest = Boolean(user?.roles.includes('DEVELOPER') && app.data);
-  const checks = changeEvidence.events.map((e) => chainLinkHolds(e.prevHash, e.canonical, e.hash));
+  const checks = events.map((e) => chainLinkHolds(e.prevHash, e.canonical, e.hash));
   const broken = checks.filter((c) => c === false).length;
   const sealed = checks.filter((c) => c === true).length;
   return (
@@ -107,11 +107,11 @@ export default async function ChangeEvidencePage({ params }: { params: Promise<{
         <h2 id="evidence">Evidence</h2>
         <EvidenceTable evidence={change.currentEvidence} />
       </section>
-      <PromotionsOfChange changeId={change.id} />
+      <PromotionsOfChange promotions={promotions} />
       <section className="card" aria-labelledby="trail">
         <h2 id="trail">Audit trail of this change</h2>
         <p data-testid="evidence-chain">
-          {changeEvidence.events.length} events; chain head when this page was made: seq {changeEvidence.headSeq}
+          {events.length} events about the change and its promotions; chain head when this page was made: seq {changeEvidence.headSeq}
           {changeEvidence.pendingCount ? ` (${changeEvidence.pendingCount} events pending sealing)` : ''}.{' '}
           {broken ? (
             <span className="status-bad">{broken} events do not hash to their stored chain hash.</span>
@@ -120,7 +120,7 @@ export default async function ChangeEvidencePage({ params }: { params: Promise<{
           )}{' '}
           Checkpoints are signed with Ed25519 key <code>{auditPublicKey.keyId}</code>.
         </p>
-        <table>
+        <table data-testid="evidence-trail">
           <thead>
             <tr>
               <th scope="col">Seq</th>
@@ -132,7 +132,7 @@ export default async function ChangeEvidencePage({ params }: { params: Promise<{
             </tr>
           </thead>
           <tbody>
-            {changeEvidence.events.map((e, i) => (
+            {events.map((e, i) => (
               <tr key={e.id}>
                 <td>{e.seq ? <Link href={`/audit/${e.seq}`}>{e.seq}</Link> : 'pending'}</td>
                 <td>{utc(e.occurredAt)}</td>

@@ -1,33 +1,26 @@
-import { print } from 'graphql';
-import { apiUrl } from '../../../../api-url';
-import { ChangeEvidenceQuery } from '../../../../../graphql/evidence/change-evidence';
 import { sessionCookieHeader } from '../../../../../graphql/server-query';
+import { loadChangeEvidence } from '../../../../../ui/evidence/change-evidence-data';
 
-// The evidence pack of one change: the change, its evidence, every audit event about it with
-// the canonical bytes and chain hashes (each recomputable), the chain head and the public key.
+// The evidence pack of one change: the change, its evidence, every promotion with its decision
+// (policy version, hashes, the exact input), votes and deployments, and every audit event about
+// the change and its promotions with the canonical bytes and chain hashes (each recomputable),
+// the chain head and the public key that signs checkpoints.
 export const dynamic = 'force-dynamic';
+
+const STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 403, UNAUTHENTICATED: 401, VALIDATION_FAILED: 400, BAD_REQUEST: 400 };
 
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const { id } = await params;
-  const cookie = await sessionCookieHeader();
-  if (!cookie) return Response.json({ error: { message: 'Sign in to download evidence.', code: 'UNAUTHENTICATED' } }, { status: 401 });
-  const upstream = await fetch(`${apiUrl()}/graphql`, {
-    method: 'POST',
-    cache: 'no-store',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ query: print(ChangeEvidenceQuery), variables: { id } }),
-  });
-  const body = (await upstream.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[] };
-  if (body.errors?.length || !body.data) {
-    const first = body.errors?.[0];
-    const status = first?.extensions?.code === 'NOT_FOUND' ? 404 : first?.extensions?.code === 'FORBIDDEN' ? 403 : 400;
-    return Response.json({ error: { message: first?.message ?? 'No data', ...first?.extensions } }, { status });
-  }
+  if (!(await sessionCookieHeader())) return Response.json({ error: { message: 'Sign in to download evidence.', code: 'UNAUTHENTICATED' } }, { status: 401 });
+  const result = await loadChangeEvidence(id);
+  if (result.error) return Response.json({ error: result.error }, { status: STATUS[result.error.code ?? ''] ?? 502 });
   const pack = {
     format: 'gatehouse-evidence-pack/1',
     generatedAt: new Date().toISOString(),
-    howToVerify: 'For each sealed event, SHA-256(hex-decoded prevHash || UTF-8 canonical) must equal hash; the chain head and its signed checkpoints are verified with `gatehouse audit verify`.',
-    ...body.data,
+    howToVerify:
+      'For each sealed event, SHA-256(hex-decoded prevHash || UTF-8 canonical) must equal hash; consecutive seqs link by prevHash. ' +
+      'Verify the chain head and its Ed25519-signed checkpoints with `gatehouse audit verify` (or an exported bundle with `gatehouse audit verify-export`).',
+    ...result.data,
   };
   return new Response(`${JSON.stringify(pack, null, 2)}\n`, {
     headers: {
