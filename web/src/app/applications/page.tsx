@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { Metadata } from 'next';
 import { ApplicationsQuery } from '../../graphql/applications/applications';
+import { EnvironmentStatusQuery } from '../../graphql/promotions/promotions';
 import { serverQuery } from '../../graphql/server-query';
 import { ApiErrorNotice } from '../../ui/shell/api-problem';
 
@@ -11,6 +12,7 @@ export default async function ApplicationsPage() {
   const result = await serverQuery(ApplicationsQuery, {}, '/applications');
   if (result.error) return <ApiErrorNotice error={result.error} />;
   const apps = result.data.applications.edges.map((edge) => edge.node);
+  const statuses = await Promise.all(apps.map((app) => serverQuery(EnvironmentStatusQuery, { application: app.name }, '/applications')));
   return (
     <>
       <h1>Applications</h1>
@@ -21,7 +23,7 @@ export default async function ApplicationsPage() {
             <tr>
               <th scope="col">Application</th>
               <th scope="col">Team</th>
-              <th scope="col">Pipeline (promotion order; ★ regulated)</th>
+              <th scope="col">Pipeline (promotion order; ★ regulated) and the version running in each environment</th>
             </tr>
           </thead>
           <tbody>
@@ -33,13 +35,24 @@ export default async function ApplicationsPage() {
                 </td>
                 <td>{app.team}</td>
                 <td>
-                  {app.environments.map((env, i) => (
-                    <span key={env.name}>
-                      {i > 0 ? ' → ' : ''}
-                      {env.name}
-                      {env.regulated ? ' ★' : ''}
+                  {app.environments.map((env, i) => {
+                    const status = statuses[apps.indexOf(app)]!;
+                    const running = status.data?.environmentStatus.find((s) => s.environment === env.name);
+                    return (
+                      <span key={env.name}>
+                        {i > 0 ? ' → ' : ''}
+                        {env.name}
+                        {env.regulated ? ' ★' : ''}: <strong>{running?.version ?? '—'}</strong>
+                        {running?.inFlight.length ? <span className="muted"> ({running.inFlight.length} on the way)</span> : null}
+                      </span>
+                    );
+                  })}
+                  {statuses[apps.indexOf(app)]!.error ? (
+                    <span className="status-bad">
+                      {' '}
+                      (deployments unavailable: {statuses[apps.indexOf(app)]!.error!.message}, request id {statuses[apps.indexOf(app)]!.error!.requestId})
                     </span>
-                  ))}
+                  ) : null}
                 </td>
               </tr>
             ))}

@@ -87,7 +87,10 @@ export default async function AuditTrailPage({ searchParams }: { searchParams: P
                       <code>{node.action}</code>
                     </td>
                     <td>
-                      {node.actor.displayName ?? node.actor.id} <span className="muted">({node.actor.kind.toLowerCase()})</span>
+                      <Link href={`/audit${auditQueryString({ ...params, actor: node.actor.id })}`} title={`Only events by ${node.actor.id}`}>
+                        {node.actor.displayName ?? node.actor.id}
+                      </Link>{' '}
+                      <span className="muted">({node.actor.kind.toLowerCase()})</span>
                     </td>
                     <td>
                       {node.subject.type} <code>{node.subject.id}</code>
