@@ -240,7 +240,7 @@ export class PromotionService implements OnModuleInit {
         }
         const decision = (await this.promotions.decision(row.current_decision_id!, manager))!;
         const requirements = mergeRequirements(decision.approvals);
-        const voterGroups = await this.groups.groupsOf(principal.userId);
+        const voterGroups = await this.groups.groupsOf(principal.userId, manager);
         const eligibility = eligibilityOf({ userId: principal.userId, username: principal.username, groups: voterGroups }, requirements, await this.duties(row, manager));
         if (!eligibility.eligible) throw notEligible(eligibility);
 
@@ -353,7 +353,7 @@ export class PromotionService implements OnModuleInit {
           promotion: row.id,
         });
       }
-      const groups = await this.groups.groupsOf(principal.userId);
+      const groups = await this.groups.groupsOf(principal.userId, manager);
       const eligibility = eligibilityOf(
         { userId: principal.userId, username: principal.username, groups },
         review.groups.map((group) => ({ group, count: 1 })),
@@ -543,8 +543,8 @@ export class PromotionService implements OnModuleInit {
     const now = new Date();
     const [change, window, groups, history] = await Promise.all([
       this.changes.policyInputOf(target.change_id, { emergency, manager }),
-      this.windows.policyInputAt(target.application, target.environment!, now),
-      this.groups.groupsOf(requester.userId),
+      this.windows.policyInputForEnvironment(target.environment_id!, target.timezone!, now, manager),
+      this.groups.groupsOf(requester.userId, manager),
       this.promotions.history(target.application_id, target.environment_id!, target.timezone!, manager),
     ]);
     const isAuthor = change.change.authors.some((author) => author.toLowerCase() === requester.username.toLowerCase() || author === requester.userId);
