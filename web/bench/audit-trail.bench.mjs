@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { Client } = require('pg');
+const { chromium } = require('playwright-core');
 const { DataSource } = require('typeorm');
 const { runMigrations } = require(join(root, 'services/shared/dist/index.js'));
 const { allMigrations } = require(join(root, 'services/api/dist/migrations.js'));
@@ -126,6 +127,37 @@ async function measure(portal, cookie, label, query) {
   return figures;
 }
 
+/**
+ * The next page as a person gets it: in Chromium, a click on "Older events" is a client-side
+ * navigation that fetches only the page's React Server Components payload (the shared layout is
+ * not rendered again). Times the click until page 2 is on screen (server response and render).
+ */
+async function measureInBrowser(portal, cookie, query) {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  try {
+    const context = await browser.newContext();
+    const [name, value] = cookie.split('=');
+    await context.addCookies([{ name, value, url: portal }]);
+    const page = await context.newPage();
+    const samples = [];
+    for (let i = 0; i < Math.min(RUNS, 15) + 2; i++) {
+      await page.goto(`${portal}/audit${query}`);
+      // Hydrated once the badge (a client component) has verified; a click before that would load a whole document.
+      await page.getByTestId('chain-status').filter({ hasText: 'Chain verified' }).waitFor({ timeout: 120_000 });
+      const rsc = page.waitForResponse((r) => r.url().includes('after=') && r.request().headers()['rsc'] === '1');
+      const t = process.hrtime.bigint();
+      await page.getByRole('link', { name: /Older events/ }).click();
+      await rsc; // a client-side navigation, not a whole document
+      await page.getByRole('heading', { name: /page 2/ }).waitFor();
+      if (i >= 2) samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    return stats(samples);
+  } finally {
+    await browser.close();
+  }
+}
+
 async function main() {
   const name = `gatehouse_bench_portal_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: SERVER });
@@ -166,8 +198,11 @@ async function main() {
 
     const events = EVENTS;
     say(`${events.toLocaleString('en')} events; ${RUNS} runs of each (after 3 warm-ups)`);
+    const softNext = await measureInBrowser(portal, cookie, '');
+    say(`next page in Chromium (click on "Older events" → page 2 on screen): median ${softNext.median} ms, p95 ${softNext.p95} ms`);
     const figures = {
       events,
+      nextPageInBrowser: softNext,
       unfiltered: await measure(portal, cookie, 'unfiltered', ''),
       byApplication: await measure(portal, cookie, 'application=app-7', '?application=app-7'),
       byActionAndEnvironment: await measure(portal, cookie, 'action=approval.granted, environment=prod', '?action=approval.granted&environment=prod'),
@@ -176,7 +211,7 @@ async function main() {
     console.log(JSON.stringify(figures, null, 2));
     const worstFirst = Math.max(figures.unfiltered.first.median, figures.byApplication.first.median, figures.byActionAndEnvironment.first.median);
     const worstNext = Math.max(figures.unfiltered.next.median, figures.byApplication.next.median, figures.byActionAndEnvironment.next.median);
-    say(`targets: first page ≤ 500 ms (worst median of the indexed filters ${worstFirst} ms), next page ≤ 200 ms (${worstNext} ms)`);
+    say(`targets: first page ≤ 500 ms (worst median of the indexed filters ${worstFirst} ms), next page ≤ 200 ms (${worstNext} ms as a full document); in Chromium, click to page 2 on screen ${softNext.median} ms`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await sleep(1500);

@@ -139,6 +139,8 @@ describe('the portal, from request to evidence, in a real browser', () => {
     await capture(page, 'approval-refused');
     await page.goto(`${portal.url}/approvals`);
     expect(await page.getByTestId('inbox-count').textContent()).toContain('0 promotions');
+    expect(await page.getByTestId('barred').textContent()).toMatch(/payments-api 1\.4\.2 → prod.*you may not vote: you authored a commit/);
+    await capture(page, 'approvals-inbox-refused');
   }, 60_000);
 
   it('two eligible approvers approve from their inbox, and the state follows without a reload', async () => {

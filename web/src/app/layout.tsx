@@ -28,7 +28,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <header className="masthead">
-          <Link href="/" className="brand">
+          <Link prefetch={false} href="/" className="brand">
             Gatehouse
           </Link>
           {user ? <NavLinks /> : null}

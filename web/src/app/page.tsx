@@ -19,7 +19,7 @@ export default async function HomePage() {
         <h1>Gatehouse</h1>
         <section className="card" aria-label="Session">
           <p>
-            You are not signed in. <Link href="/sign-in">Sign in</Link>
+            You are not signed in. <Link prefetch={false} href="/sign-in">Sign in</Link>
           </p>
         </section>
         <p>Every change deployable; every promotion decided by policy, approved where it must be, and audited.</p>

@@ -30,7 +30,7 @@ export default async function ApplicationsPage() {
             {apps.map((app) => (
               <tr key={app.id}>
                 <td>
-                  <Link href={`/applications/${encodeURIComponent(app.name)}`}>{app.name}</Link>
+                  <Link prefetch={false} href={`/applications/${encodeURIComponent(app.name)}`}>{app.name}</Link>
                   {app.archived ? <span className="badge badge-warn"> archived</span> : null}
                 </td>
                 <td>{app.team}</td>

@@ -81,13 +81,13 @@ export default async function AuditTrailPage({ searchParams }: { searchParams: P
               <tbody>
                 {result.data.auditEvents.edges.map(({ node }) => (
                   <tr key={node.id}>
-                    <td>{node.seq ? <Link href={`/audit/${node.seq}`}>{node.seq}</Link> : <span className="badge badge-warn">pending</span>}</td>
+                    <td>{node.seq ? <Link prefetch={false} href={`/audit/${node.seq}`}>{node.seq}</Link> : <span className="badge badge-warn">pending</span>}</td>
                     <td>{utc(node.occurredAt)}</td>
                     <td>
                       <code>{node.action}</code>
                     </td>
                     <td>
-                      <Link href={`/audit${auditQueryString({ ...params, actor: node.actor.id })}`} title={`Only events by ${node.actor.id}`}>
+                      <Link prefetch={false} href={`/audit${auditQueryString({ ...params, actor: node.actor.id })}`} title={`Only events by ${node.actor.id}`}>
                         {node.actor.displayName ?? node.actor.id}
                       </Link>{' '}
                       <span className="muted">({node.actor.kind.toLowerCase()})</span>
@@ -105,9 +105,9 @@ export default async function AuditTrailPage({ searchParams }: { searchParams: P
             </table>
           )}
           <nav className="pager no-print" aria-label="Pages">
-            {after ? <Link href={`/audit${auditQueryString(params)}`}>Newest</Link> : null}
+            {after ? <Link prefetch={false} href={`/audit${auditQueryString(params)}`}>Newest</Link> : null}
             {result.data.auditEvents.pageInfo.hasNextPage && result.data.auditEvents.pageInfo.endCursor ? (
-              <Link href={`/audit${auditQueryString(params, { after: result.data.auditEvents.pageInfo.endCursor, page: String(page + 1) })}`} rel="next">
+              <Link prefetch={false} href={`/audit${auditQueryString(params, { after: result.data.auditEvents.pageInfo.endCursor, page: String(page + 1) })}`} rel="next">
                 Older events →
               </Link>
             ) : (

@@ -29,7 +29,7 @@ export default async function PoliciesPage() {
             {result.data.policies.edges.map(({ node }) => (
               <tr key={node.name}>
                 <td>
-                  <Link href={`/policies/${encodeURIComponent(node.name)}`}>{node.name}</Link>
+                  <Link prefetch={false} href={`/policies/${encodeURIComponent(node.name)}`}>{node.name}</Link>
                 </td>
                 <td>
                   v{node.latestVersion.version} <span className="muted">({node.versions.length} versions)</span>

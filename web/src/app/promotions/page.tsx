@@ -89,7 +89,7 @@ export default async function PromotionsPage({ searchParams }: { searchParams: P
                 {result.data.promotions.edges.map(({ node }) => (
                   <tr key={node.id}>
                     <td>
-                      <Link href={`/promotions/${node.id}`}>{utc(node.requestedAt)}</Link>
+                      <Link prefetch={false} href={`/promotions/${node.id}`}>{utc(node.requestedAt)}</Link>
                     </td>
                     <td>
                       {node.application} <strong>{node.version}</strong>
@@ -115,9 +115,9 @@ export default async function PromotionsPage({ searchParams }: { searchParams: P
             </table>
           )}
           <nav className="pager no-print" aria-label="Pages">
-            {after ? <Link href={`/promotions?${query}`}>Newest</Link> : null}
+            {after ? <Link prefetch={false} href={`/promotions?${query}`}>Newest</Link> : null}
             {result.data.promotions.pageInfo.hasNextPage && result.data.promotions.pageInfo.endCursor ? (
-              <Link href={`/promotions?${new URLSearchParams([...query, ['after', result.data.promotions.pageInfo.endCursor]])}`} rel="next">
+              <Link prefetch={false} href={`/promotions?${new URLSearchParams([...query, ['after', result.data.promotions.pageInfo.endCursor]])}`} rel="next">
                 Older promotions →
               </Link>
             ) : null}

@@ -84,6 +84,8 @@ export const VerifyAuditChainQuery = graphql(`
   query VerifyAuditChain($input: VerifyAuditChainInput) {
     verifyAuditChain(input: $input) {
       valid
+      checkedFrom
+      checkedTo
       sealedFrom
       sealedTo
       pendingCount
@@ -94,5 +96,11 @@ export const VerifyAuditChainQuery = graphql(`
       lastCheckpoint { seq time keyId }
       firstBroken { seq problem message }
     }
+  }
+`);
+
+export const AuditHeadQuery = graphql(`
+  query AuditHead {
+    auditEvents(first: 20) { edges { node { seq } } }
   }
 `);

@@ -253,3 +253,23 @@ export const ApplicationEnvironmentsQuery = graphql(`
     application(name: $name) { name environments { name position } }
   }
 `);
+
+export const PendingPromotionsQuery = graphql(`
+  query PendingPromotions {
+    promotions(first: 25, filter: { states: [PENDING_APPROVAL] }) {
+      edges {
+        node {
+          id
+          application
+          environment
+          version
+          requestedAt
+          requestedBy { username displayName }
+          change { title ticket }
+          approvalProgress { group required granted }
+          myEligibility { canApprove code reason groups }
+        }
+      }
+    }
+  }
+`);

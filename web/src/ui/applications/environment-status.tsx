@@ -34,7 +34,7 @@ export async function EnvironmentStatusSection({ application }: { application: s
                       {env.changeId ? (
                         <>
                           {' '}
-                          (<Link href={`/changes/${env.changeId}/evidence`}>evidence</Link>)
+                          (<Link prefetch={false} href={`/changes/${env.changeId}/evidence`}>evidence</Link>)
                         </>
                       ) : null}
                     </>
@@ -47,7 +47,7 @@ export async function EnvironmentStatusSection({ application }: { application: s
                   {env.inFlight.length
                     ? env.inFlight.map((p) => (
                         <span key={p.id} style={{ marginRight: '0.5rem' }}>
-                          <Link href={`/promotions/${p.id}`}>{p.version}</Link> <StateBadge state={p.state} />
+                          <Link prefetch={false} href={`/promotions/${p.id}`}>{p.version}</Link> <StateBadge state={p.state} />
                         </span>
                       ))
                     : '—'}

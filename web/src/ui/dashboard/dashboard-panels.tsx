@@ -61,12 +61,12 @@ export async function DashboardPanels() {
           ) : (
             <>
               <p data-testid="pending-count">
-                <Link href="/approvals">{pending.data.pendingApprovals.totalCount} waiting for you</Link>
+                <Link prefetch={false} href="/approvals">{pending.data.pendingApprovals.totalCount} waiting for you</Link>
               </p>
               <ul>
                 {pending.data.pendingApprovals.edges.map(({ node }) => (
                   <li key={node.promotion.id}>
-                    <Link href={`/promotions/${node.promotion.id}`}>
+                    <Link prefetch={false} href={`/promotions/${node.promotion.id}`}>
                       {node.promotion.application} {node.promotion.version} → {node.promotion.environment}
                     </Link>{' '}
                     <span className="muted">({node.why})</span>
@@ -86,7 +86,7 @@ export async function DashboardPanels() {
             <ul>
               {promotions.map((p) => (
                 <li key={p.id}>
-                  <Link href={`/promotions/${p.id}`}>
+                  <Link prefetch={false} href={`/promotions/${p.id}`}>
                     {p.application} {p.version} → {p.environment}
                   </Link>{' '}
                   <StateBadge state={p.state} /> <span className="muted">{utc(p.updatedAt)}</span>
@@ -111,7 +111,7 @@ export async function DashboardPanels() {
               return (
                 <tr key={a.id}>
                   <td>
-                    <Link href={`/applications/${encodeURIComponent(a.name)}`}>{a.name}</Link>
+                    <Link prefetch={false} href={`/applications/${encodeURIComponent(a.name)}`}>{a.name}</Link>
                   </td>
                   <td>
                     {status.error

@@ -12,7 +12,7 @@ export function PromotionsOfChange({ promotions }: { promotions: ChangeEvidenceD
       {promotions.map((p) => (
         <div key={p.id} style={{ marginBottom: '1rem' }} data-testid="evidence-promotion">
           <h3>
-            <Link href={`/promotions/${p.id}`}>Into {p.environment}</Link> <StateBadge state={p.state} /> {p.emergency ? <span className="badge badge-bad">emergency</span> : null}
+            <Link prefetch={false} href={`/promotions/${p.id}`}>Into {p.environment}</Link> <StateBadge state={p.state} /> {p.emergency ? <span className="badge badge-bad">emergency</span> : null}
           </h3>
           <p>
             Requested {utc(p.requestedAt)} by {p.requestedBy.displayName}

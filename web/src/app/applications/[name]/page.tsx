@@ -38,7 +38,7 @@ export default async function ApplicationPage({
   return (
     <>
       <p className="no-print">
-        <Link href="/applications">← Applications</Link>
+        <Link prefetch={false} href="/applications">← Applications</Link>
       </p>
       <h1>{app.name}</h1>
       <p className="muted">
@@ -49,8 +49,8 @@ export default async function ApplicationPage({
       <section className="card" aria-labelledby="windows">
         <h2 id="windows">Change windows — {month}</h2>
         <nav className="pager no-print" aria-label="Months">
-          <Link href={`${here}?month=${shiftMonth(month, -1)}`}>← {shiftMonth(month, -1)}</Link>
-          <Link href={`${here}?month=${shiftMonth(month, 1)}`}>{shiftMonth(month, 1)} →</Link>
+          <Link prefetch={false} href={`${here}?month=${shiftMonth(month, -1)}`}>← {shiftMonth(month, -1)}</Link>
+          <Link prefetch={false} href={`${here}?month=${shiftMonth(month, 1)}`}>{shiftMonth(month, 1)} →</Link>
         </nav>
         {app.environments.map((env, i) => {
           const answer = windows[i]!;
@@ -113,7 +113,7 @@ export default async function ApplicationPage({
                 <td>{node.ticket ?? '—'}</td>
                 <td>{utc(node.createdAt)}</td>
                 <td>
-                  <Link href={`/changes/${node.id}/evidence`}>commit to production</Link>
+                  <Link prefetch={false} href={`/changes/${node.id}/evidence`}>commit to production</Link>
                 </td>
               </tr>
             ))}

@@ -22,7 +22,7 @@ export default async function AuditEventPage({ params }: { params: Promise<{ seq
   return (
     <>
       <p className="no-print">
-        <Link href="/audit">← Audit trail</Link>
+        <Link prefetch={false} href="/audit">← Audit trail</Link>
       </p>
       <h1>
         Event {event.seq}: <code>{event.action}</code>
@@ -45,13 +45,13 @@ export default async function AuditEventPage({ params }: { params: Promise<{ seq
             {event.subject.type === 'promotion' ? (
               <>
                 {' '}
-                — <Link href={`/promotions/${event.subject.id}`}>open the promotion</Link>
+                — <Link prefetch={false} href={`/promotions/${event.subject.id}`}>open the promotion</Link>
               </>
             ) : null}
             {event.subject.type === 'change' ? (
               <>
                 {' '}
-                — <Link href={`/changes/${event.subject.id}/evidence`}>change evidence</Link>
+                — <Link prefetch={false} href={`/changes/${event.subject.id}/evidence`}>change evidence</Link>
               </>
             ) : null}
           </dd>
@@ -76,7 +76,7 @@ export default async function AuditEventPage({ params }: { params: Promise<{ seq
           </dd>
           <dt>Previous</dt>
           <dd>
-            {event.previousSeq ? <Link href={`/audit/${event.previousSeq}`}>seq {event.previousSeq}</Link> : 'none (the first event)'} — hash{' '}
+            {event.previousSeq ? <Link prefetch={false} href={`/audit/${event.previousSeq}`}>seq {event.previousSeq}</Link> : 'none (the first event)'} — hash{' '}
             <code>{event.prevHash}</code>
           </dd>
           <dt>This event&apos;s hash</dt>
@@ -94,7 +94,7 @@ export default async function AuditEventPage({ params }: { params: Promise<{ seq
             )}
           </dd>
           <dt>Next</dt>
-          <dd>{event.nextSeq ? <Link href={`/audit/${event.nextSeq}`}>seq {event.nextSeq}</Link> : 'none yet (this is the chain head)'}</dd>
+          <dd>{event.nextSeq ? <Link prefetch={false} href={`/audit/${event.nextSeq}`}>seq {event.nextSeq}</Link> : 'none yet (this is the chain head)'}</dd>
         </dl>
         <details>
           <summary>Canonical bytes (RFC 8785), as hashed</summary>

@@ -38,7 +38,7 @@ export default async function PolicyPage({
   return (
     <>
       <p className="no-print">
-        <Link href="/policies">← Policies</Link>
+        <Link prefetch={false} href="/policies">← Policies</Link>
       </p>
       <h1>Policy {policy.name}</h1>
       <section className="card" aria-labelledby="versions">
@@ -46,7 +46,7 @@ export default async function PolicyPage({
         <p>
           {policy.versions.map((v) => (
             <span key={v} style={{ marginRight: '0.6rem' }}>
-              {v === version ? <strong aria-current="true">v{v}</strong> : <Link href={`${here}?version=${v}`}>v{v}</Link>}
+              {v === version ? <strong aria-current="true">v{v}</strong> : <Link prefetch={false} href={`${here}?version=${v}`}>v{v}</Link>}
             </span>
           ))}
         </p>

@@ -24,7 +24,7 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
   return (
     <>
       <p className="no-print">
-        <Link href="/promotions">← Promotions</Link>
+        <Link prefetch={false} href="/promotions">← Promotions</Link>
       </p>
       <h1>
         {p.application} {p.version} → {p.environment} <StateBadge state={p.state} testId="promotion-state" /> {p.emergency ? <span className="badge badge-bad">emergency</span> : null}
@@ -34,7 +34,7 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
         {p.sourceEnvironment ? `, from ${p.sourceEnvironment}` : ''}
         {p.reason ? ` — “${p.reason}”` : ''}
         {p.expiresAt && p.state === 'PENDING_APPROVAL' ? `. Expires ${utc(p.expiresAt)} unless approved.` : '.'}{' '}
-        <Link href={`/changes/${p.change.id}/evidence`}>Change evidence, commit to production</Link>
+        <Link prefetch={false} href={`/changes/${p.change.id}/evidence`}>Change evidence, commit to production</Link>
       </p>
       <section className="card" aria-labelledby="change">
         <h2 id="change">Change</h2>
@@ -161,7 +161,7 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
             <tbody>
               {[...audit.data.auditEvents.edges].reverse().map(({ node }) => (
                 <tr key={node.id}>
-                  <td>{node.seq ? <Link href={`/audit/${node.seq}`}>{node.seq}</Link> : 'pending'}</td>
+                  <td>{node.seq ? <Link prefetch={false} href={`/audit/${node.seq}`}>{node.seq}</Link> : 'pending'}</td>
                   <td>{utc(node.occurredAt)}</td>
                   <td>
                     <code>{node.action}</code>

@@ -28,7 +28,7 @@ export default async function ChangeEvidencePage({ params }: { params: Promise<{
   return (
     <article aria-labelledby="title">
       <p className="no-print">
-        <Link href={`/applications/${encodeURIComponent(change.application)}`}>← {change.application}</Link>
+        <Link prefetch={false} href={`/applications/${encodeURIComponent(change.application)}`}>← {change.application}</Link>
       </p>
       <h1 id="title">
         Change evidence: {change.application} {change.version}
@@ -134,7 +134,7 @@ export default async function ChangeEvidencePage({ params }: { params: Promise<{
           <tbody>
             {events.map((e, i) => (
               <tr key={e.id}>
-                <td>{e.seq ? <Link href={`/audit/${e.seq}`}>{e.seq}</Link> : 'pending'}</td>
+                <td>{e.seq ? <Link prefetch={false} href={`/audit/${e.seq}`}>{e.seq}</Link> : 'pending'}</td>
                 <td>{utc(e.occurredAt)}</td>
                 <td>
                   <code>{e.action}</code>
