@@ -209,7 +209,7 @@ describe('the portal, from request to evidence, in a real browser', () => {
     expect(csv).toHaveLength(3);
     expect(csv.slice(1).every((line) => line.includes('approval.granted') && line.includes('payments-api'))).toBe(true);
 
-    await table.locator('tbody tr').first().getByRole('link').click();
+    await table.locator('tbody tr').first().getByRole('link', { name: /^\d+$/ }).click();
     await page.getByTestId('link-check').waitFor();
     expect(await page.getByTestId('link-check').textContent()).toContain('equals the stored hash');
     await capture(page, 'audit-event');
