@@ -44,6 +44,8 @@ describe('the portal, from request to evidence, in a real browser', () => {
 
   /** A screenshot of the page, and its axe-core violations kept for the accessibility check. */
   async function capture(page: Page, name: string): Promise<void> {
+    // Streamed pages show their loading state first; wait until the content has replaced it.
+    await page.getByText(/^Loading…$|^Loading the dashboard…$/).first().waitFor({ state: 'hidden' });
     await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
     accessibility[name] = describeViolations(await axeViolations(page));
   }
@@ -139,6 +141,7 @@ describe('the portal, from request to evidence, in a real browser', () => {
     await capture(page, 'approval-refused');
     await page.goto(`${portal.url}/approvals`);
     expect(await page.getByTestId('inbox-count').textContent()).toContain('0 promotions');
+    await page.getByTestId('barred').waitFor();
     expect(await page.getByTestId('barred').textContent()).toMatch(/payments-api 1\.4\.2 → prod.*you may not vote: you authored a commit/);
     await capture(page, 'approvals-inbox-refused');
   }, 60_000);
