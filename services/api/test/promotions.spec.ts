@@ -157,6 +157,17 @@ describe('promotions over HTTP GraphQL', () => {
       expect(raced.filter((r) => r.errors?.[0]?.extensions.reason === 'PROMOTION_ALREADY_OPEN').length).toBe(5);
     });
 
+    it('counts the decisions it makes in /metrics, by outcome and environment', async () => {
+      const scrape = async () => {
+        const text = await (await fetch(`${api.url}/metrics`, { headers: bearer(tokens.dev!) })).text();
+        const line = text.split('\n').find((l) => l.startsWith('gatehouse_decisions_total{') && l.includes('outcome="ALLOW"') && l.includes('environment="dev"'));
+        return line ? Number(line.split(' ').pop()) : 0;
+      };
+      const before = await scrape();
+      await p.requested(await p.change('pay', '1.6.0'), 'dev');
+      expect(await scrape()).toBe(before + 1);
+    });
+
     it('denies, failing closed, into an environment no policy governs', async () => {
       await p.createApplication('ungoverned', ['sandbox']);
       const change = await p.change('ungoverned', '0.1.0');

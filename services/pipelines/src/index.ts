@@ -8,6 +8,7 @@ import { CreatePromotions1795800000000 } from './migrations/1795800000000-create
 
 export { PipelinesModule } from './pipelines.module';
 export { DemoSeeder } from './demo/demo-seeder';
+export { DemoPromotions } from './demo/demo-promotions';
 export { DEMO_APPLICATIONS } from './demo/demo-data';
 export { EnvironmentTier } from './environment/environment-tier';
 export { ChangeService } from './change/change.service';

@@ -30,7 +30,7 @@ export function promotionInputDocument(parts: {
   sourceDeployedAt: Date | null;
   window: WindowPolicyInput;
   requester: RequesterInput;
-  history: HistoryRow;
+  history: Pick<HistoryRow, 'deployments_today' | 'failed_last_7_days' | 'last_failed' | 'rollbacks_last_30_days'>;
 }): PromotionInputDocument {
   const { target } = parts;
   return {

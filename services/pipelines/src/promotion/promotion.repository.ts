@@ -66,6 +66,12 @@ export interface TargetRow {
   source_environment_id: string | null;
   source_environment: string | null;
   environments: string[];
+  target_deployed: boolean;
+  source_deployed_at: Date | null;
+  deployments_today: number;
+  failed_last_7_days: number;
+  rollbacks_last_30_days: number;
+  last_failed: boolean;
 }
 
 export interface DecisionRow {
@@ -189,8 +195,9 @@ export class PromotionRepository {
   }
 
   /**
-   * The change, its application, the target environment (by name) and the environment before
-   * it, in one read. The application row is share-locked so it cannot be archived under a request.
+   * The change, its application, the target environment (by name), the environment before it,
+   * whether the change is deployed in either, and the target's recent history: what a request
+   * needs, in one read. The application row is share-locked so it cannot be archived under a request.
    */
   async findTarget(changeId: string, environment: string, manager: EntityManager): Promise<TargetRow | null> {
     const rows: TargetRow[] = await manager.query(
@@ -198,7 +205,13 @@ export class PromotionRepository {
               a.tier AS application_tier, a.tags, a.archived_at,
               e.id AS environment_id, e.name AS environment, e.position, e.regulated, e.tier, e.timezone, e.approval_timeout_hours,
               se.id AS source_environment_id, se.name AS source_environment,
-              (SELECT array_agg(x.name ORDER BY x.position) FROM pipelines.environment x WHERE x.application_id = a.id) AS environments
+              (SELECT array_agg(x.name ORDER BY x.position) FROM pipelines.environment x WHERE x.application_id = a.id) AS environments,
+              EXISTS (SELECT 1 FROM pipelines.promotion tp WHERE tp.change_id = c.id AND tp.environment_id = e.id AND tp.state = 'DEPLOYED') AS target_deployed,
+              (SELECT d.reported_at FROM pipelines.promotion sp
+                 JOIN pipelines.deployment d ON d.promotion_id = sp.id AND d.status = 'SUCCEEDED'
+                WHERE sp.change_id = c.id AND sp.environment_id = se.id AND sp.state = 'DEPLOYED'
+                ORDER BY d.reported_at DESC LIMIT 1) AS source_deployed_at,
+              h.deployments_today, h.failed_last_7_days, h.rollbacks_last_30_days, h.last_failed
          FROM pipelines.change c
          JOIN pipelines.application a ON a.id = c.application_id
          LEFT JOIN pipelines.environment e ON e.application_id = a.id AND e.name = $2
@@ -206,6 +219,16 @@ export class PromotionRepository {
            SELECT p.id, p.name FROM pipelines.environment p
             WHERE p.application_id = a.id AND p.position < e.position ORDER BY p.position DESC LIMIT 1
          ) se ON true
+         LEFT JOIN LATERAL (
+           SELECT count(*) FILTER (WHERE status = 'SUCCEEDED' AND reported_at >= (date_trunc('day', now() AT TIME ZONE e.timezone) AT TIME ZONE e.timezone))::int AS deployments_today,
+                  count(*) FILTER (WHERE status = 'FAILED' AND reported_at >= now() - interval '7 days')::int AS failed_last_7_days,
+                  count(*) FILTER (WHERE status = 'ROLLED_BACK' AND reported_at >= now() - interval '30 days')::int AS rollbacks_last_30_days,
+                  coalesce((SELECT l.status IN ('FAILED', 'ROLLED_BACK') FROM pipelines.deployment l
+                             WHERE l.application_id = a.id AND l.environment_id = e.id AND l.status <> 'STARTED'
+                             ORDER BY l.reported_at DESC, l.seq DESC LIMIT 1), false) AS last_failed
+             FROM pipelines.deployment
+            WHERE application_id = a.id AND environment_id = e.id AND reported_at >= now() - interval '30 days'
+         ) h ON true
         WHERE c.id = $1
         FOR SHARE OF a`,
       [changeId, environment],
@@ -219,39 +242,18 @@ export class PromotionRepository {
     return rows.map((r) => r.author);
   }
 
-  /** When the change was last deployed successfully in an environment and is still there (not rolled back). */
-  async deployedAt(changeId: string, environmentId: string, manager: EntityManager): Promise<Date | null> {
-    const rows: { at: Date }[] = await manager.query(
-      `SELECT d.reported_at AS at FROM pipelines.promotion p
-         JOIN pipelines.deployment d ON d.promotion_id = p.id AND d.status = 'SUCCEEDED'
-        WHERE p.change_id = $1 AND p.environment_id = $2 AND p.state = 'DEPLOYED'
-        ORDER BY d.reported_at DESC LIMIT 1`,
-      [changeId, environmentId],
-    );
-    return rows[0]?.at ?? null;
-  }
-
-  /** Recent deployment history of an application in an environment, for `history.*` of the policy input. */
-  async history(applicationId: string, environmentId: string, timezone: string, manager: EntityManager): Promise<HistoryRow> {
-    const [row]: HistoryRow[] = await manager.query(
-      `SELECT count(*) FILTER (WHERE status = 'SUCCEEDED' AND reported_at >= (date_trunc('day', now() AT TIME ZONE $3) AT TIME ZONE $3))::int AS deployments_today,
-              count(*) FILTER (WHERE status = 'FAILED' AND reported_at >= now() - interval '7 days')::int AS failed_last_7_days,
-              count(*) FILTER (WHERE status = 'ROLLED_BACK' AND reported_at >= now() - interval '30 days')::int AS rollbacks_last_30_days,
-              coalesce((SELECT status IN ('FAILED', 'ROLLED_BACK') FROM pipelines.deployment
-                         WHERE application_id = $1 AND environment_id = $2 AND status <> 'STARTED'
-                         ORDER BY reported_at DESC, seq DESC LIMIT 1), false) AS last_failed
-         FROM pipelines.deployment
-        WHERE application_id = $1 AND environment_id = $2 AND reported_at >= now() - interval '30 days'`,
-      [applicationId, environmentId, timezone],
-    );
-    return row!;
-  }
-
+  /** Inserts a promotion in state REQUESTED with its first transition. */
   async insertPromotion(p: NewPromotion, manager: EntityManager): Promise<string> {
     const [row]: { id: string }[] = await manager.query(
-      `INSERT INTO pipelines.promotion (change_id, application_id, environment_id, source_environment_id, state, emergency, reason, ticket,
-                                        requested_by, requested_by_username, requested_by_name, requested_by_kind, idempotency_key)
-       VALUES ($1, $2, $3, $4, 'REQUESTED', $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+      `WITH inserted AS (
+         INSERT INTO pipelines.promotion (change_id, application_id, environment_id, source_environment_id, state, emergency, reason, ticket,
+                                          requested_by, requested_by_username, requested_by_name, requested_by_kind, idempotency_key)
+         VALUES ($1, $2, $3, $4, 'REQUESTED', $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id
+       ), transition AS (
+         INSERT INTO pipelines.promotion_transition (promotion_id, from_state, to_state, actor_id, actor_name, cause)
+         SELECT id, NULL, 'REQUESTED', $8, $10, CASE WHEN $5 THEN 'emergency requested' ELSE 'requested' END FROM inserted
+       )
+       SELECT id FROM inserted`,
       [
         p.changeId,
         p.applicationId,
@@ -323,17 +325,19 @@ export class PromotionRepository {
     return rows.map((r) => r.id);
   }
 
-  async setState(id: string, state: PromotionState, manager: EntityManager, expiresAt?: Date | null): Promise<void> {
+  /** Moves a promotion to a state and records the transition, in one statement. */
+  async moveTo(
+    t: { promotionId: string; from: PromotionState; to: PromotionState; actorId: string; actorName: string; cause: string; expiresAt?: Date | null },
+    manager: EntityManager,
+  ): Promise<void> {
     await manager.query(
-      `UPDATE pipelines.promotion SET state = $2, updated_at = now(), expires_at = CASE WHEN $3::boolean THEN $4::timestamptz ELSE expires_at END WHERE id = $1`,
-      [id, state, expiresAt !== undefined, expiresAt ?? null],
-    );
-  }
-
-  async insertTransition(t: { promotionId: string; from: PromotionState | null; to: PromotionState; actorId: string; actorName: string; cause: string }, manager: EntityManager): Promise<void> {
-    await manager.query(
-      'INSERT INTO pipelines.promotion_transition (promotion_id, from_state, to_state, actor_id, actor_name, cause) VALUES ($1, $2, $3, $4, $5, $6)',
-      [t.promotionId, t.from, t.to, t.actorId, t.actorName, t.cause],
+      `WITH moved AS (
+         UPDATE pipelines.promotion SET state = $3, updated_at = now(), expires_at = CASE WHEN $7::boolean THEN $8::timestamptz ELSE expires_at END
+          WHERE id = $1 AND state = $2 RETURNING id
+       )
+       INSERT INTO pipelines.promotion_transition (promotion_id, from_state, to_state, actor_id, actor_name, cause)
+       SELECT id, $2, $3, $4, $5, $6 FROM moved`,
+      [t.promotionId, t.from, t.to, t.actorId, t.actorName, t.cause, t.expiresAt !== undefined, t.expiresAt ?? null],
     );
   }
 

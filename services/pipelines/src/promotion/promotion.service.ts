@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { recordAuditEvent, recordAuditEvents, type AuditEventInput } from '@gatehouse/audit';
 import { GroupService } from '@gatehouse/identity';
 import {
@@ -10,7 +10,7 @@ import {
   recordDecisionInput,
   type Decision,
 } from '@gatehouse/policy';
-import { CONFIG, Role, ValidationException, isUniqueViolation, pageRequest, toConnection, type Config, type Principal } from '@gatehouse/shared';
+import { CONFIG, Metrics, Role, ValidationException, isUniqueViolation, pageRequest, toConnection, type Config, type Principal } from '@gatehouse/shared';
 import type { EntityManager } from 'typeorm';
 import { ChangeService } from '../change/change.service';
 import { ChangeWindowService } from '../change-window/change-window.service';
@@ -77,7 +77,21 @@ export class PromotionService implements OnModuleInit {
     private readonly policies: PolicyService,
     private readonly groups: GroupService,
     @Inject(CONFIG) private readonly config: Config,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
+
+  /** Decisions made inside each open transaction of this service, counted once it commits. */
+  private readonly decided = new WeakMap<EntityManager, { outcome: string; environment: string }[]>();
+
+  private async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const made: { outcome: string; environment: string }[] = [];
+    const result = await this.promotions.transaction((manager) => {
+      this.decided.set(manager, made);
+      return work(manager);
+    });
+    for (const decision of made) this.metrics?.decisions.inc(decision);
+    return result;
+  }
 
   onModuleInit(): void {
     this.evidence.onAttached(async (manager, attached, principal, requestId) => {
@@ -100,9 +114,9 @@ export class PromotionService implements OnModuleInit {
       if (existing) return this.sameRequest(existing, input);
     }
     try {
-      return await this.promotions.transaction(async (manager) => {
+      return await this.transaction(async (manager) => {
         const target = await this.target(input.change, input.environment, manager);
-        const sourceDeployedAt = await this.checkOrder(target, manager);
+        const sourceDeployedAt = this.checkOrder(target);
         const requester = requesterOf(principal);
         const id = await this.promotions.insertPromotion(
           {
@@ -122,7 +136,6 @@ export class PromotionService implements OnModuleInit {
           manager,
         );
         const events: AuditEventInput[] = [];
-        await this.promotions.insertTransition({ promotionId: id, from: null, to: PromotionState.REQUESTED, actorId: requester.userId, actorName: requester.displayName, cause: 'requested' }, manager);
         events.push(this.event(principal.actor, requestId, 'promotion.requested', target, id, PromotionState.REQUESTED, {
           sourceEnvironment: target.source_environment,
           reason: input.reason ?? '',
@@ -143,7 +156,7 @@ export class PromotionService implements OnModuleInit {
         const existing = await this.promotions.findByIdempotencyKey(principal.userId, key);
         if (existing) return this.sameRequest(existing, input);
       }
-      const target = await this.promotions.transaction((manager) => this.target(input.change, input.environment, manager));
+      const target = await this.transaction((manager) => this.target(input.change, input.environment, manager));
       const open = await this.promotions.findOpen(target.change_id, target.environment_id!);
       throw alreadyOpen(target, open);
     }
@@ -152,9 +165,9 @@ export class PromotionService implements OnModuleInit {
   /** A break-glass promotion: decided and recorded, approved at once, with a review due later. */
   async emergency(input: EmergencyPromoteInput, principal: Principal, requestId: string | null): Promise<PromotionRow> {
     try {
-      return await this.promotions.transaction(async (manager) => {
+      return await this.transaction(async (manager) => {
         const target = await this.target(input.change, input.environment, manager);
-        const sourceDeployedAt = await this.checkOrder(target, manager);
+        const sourceDeployedAt = this.checkOrder(target);
         const requester = requesterOf(principal);
         const id = await this.promotions.insertPromotion(
           {
@@ -173,7 +186,6 @@ export class PromotionService implements OnModuleInit {
           },
           manager,
         );
-        await this.promotions.insertTransition({ promotionId: id, from: null, to: PromotionState.REQUESTED, actorId: requester.userId, actorName: requester.displayName, cause: 'emergency requested' }, manager);
         const events: AuditEventInput[] = [
           this.event(principal.actor, requestId, 'promotion.requested', target, id, PromotionState.REQUESTED, {
             sourceEnvironment: target.source_environment,
@@ -206,7 +218,7 @@ export class PromotionService implements OnModuleInit {
         await this.recordRefusal(principal.actor, requestId, 'promotion.emergency.refused', { change: input.change, environment: input.environment, ticket: input.ticket, why: error.message });
       }
       if (isUniqueViolation(error)) {
-        const target = await this.promotions.transaction((manager) => this.target(input.change, input.environment, manager));
+        const target = await this.transaction((manager) => this.target(input.change, input.environment, manager));
         throw alreadyOpen(target, await this.promotions.findOpen(target.change_id, target.environment_id!));
       }
       throw error;
@@ -226,7 +238,7 @@ export class PromotionService implements OnModuleInit {
   private async vote(promotionId: string, vote: Vote, comment: string, principal: Principal, requestId: string | null): Promise<PromotionRow> {
     let expired: PromotionRow | null = null;
     try {
-      const row = await this.promotions.transaction(async (manager) => {
+      const row = await this.transaction(async (manager) => {
         const row = await this.locked(promotionId, manager);
         if (row.state !== PromotionState.PENDING_APPROVAL) {
           throw illegal(row, `${vote === Vote.APPROVE ? 'approve' : 'reject'} it`, 'only a PENDING_APPROVAL promotion takes votes');
@@ -284,7 +296,7 @@ export class PromotionService implements OnModuleInit {
 
   /** Cancels an open promotion that has not started deploying; the requester or an admin may. */
   async cancel(input: CancelPromotionInput, principal: Principal, requestId: string | null): Promise<PromotionRow> {
-    return this.promotions.transaction(async (manager) => {
+    return this.transaction(async (manager) => {
       const row = await this.locked(input.promotion, manager);
       if (row.requested_by !== principal.userId && !principal.roles.includes(Role.ADMIN)) {
         throw new PromotionException(PromotionErrorReason.NOT_ELIGIBLE, 'Only whoever requested a promotion, or an administrator, may cancel it.', { promotion: row.id });
@@ -306,7 +318,7 @@ export class PromotionService implements OnModuleInit {
     if (Buffer.byteLength(JSON.stringify(details)) > MAX_DETAILS_BYTES) {
       throw new ValidationException([{ path: 'input.details', message: `must be at most ${MAX_DETAILS_BYTES} bytes of JSON` }]);
     }
-    return this.promotions.transaction(async (manager) => {
+    return this.transaction(async (manager) => {
       const row = await this.locked(input.promotion, manager);
       const to = DEPLOYMENT_MOVES[input.status][row.state];
       if (!to) {
@@ -327,8 +339,7 @@ export class PromotionService implements OnModuleInit {
         },
         manager,
       );
-      await this.promotions.setState(row.id, to, manager);
-      await this.promotions.insertTransition({ promotionId: row.id, from: row.state, to, actorId: principal.userId, actorName: principal.displayName, cause: `deployment ${input.status}` }, manager);
+      await this.promotions.moveTo({ promotionId: row.id, from: row.state, to, actorId: principal.userId, actorName: principal.displayName, cause: `deployment ${input.status}` }, manager);
       await recordAuditEvent(
         manager,
         this.event(principal.actor, requestId, `deployment.${input.status.toLowerCase()}`, targetOf(row), row.id, to, {
@@ -344,7 +355,7 @@ export class PromotionService implements OnModuleInit {
   }
 
   async completeReview(input: CompleteEmergencyReviewInput, principal: Principal, requestId: string | null): Promise<PromotionRow> {
-    return this.promotions.transaction(async (manager) => {
+    return this.transaction(async (manager) => {
       const row = await this.locked(input.promotion, manager);
       const review = await this.promotions.lockReview(row.id, manager);
       if (!review) throw new PromotionException(PromotionErrorReason.REVIEW_NOT_FOUND, `Promotion ${row.id} is not a break-glass promotion; it has no review.`, { promotion: row.id });
@@ -376,7 +387,7 @@ export class PromotionService implements OnModuleInit {
 
   /** Moves pending promotions past their expiry to EXPIRED; returns how many. Safe on several replicas at once. */
   async expireDue(limit = 100): Promise<number> {
-    return this.promotions.transaction(async (manager) => {
+    return this.transaction(async (manager) => {
       const ids = await this.promotions.lockExpired(limit, manager);
       const events: AuditEventInput[] = [];
       for (const id of ids) {
@@ -541,12 +552,10 @@ export class PromotionService implements OnModuleInit {
     manager: EntityManager,
   ): Promise<{ decision: DecisionRow; document: PromotionInputDocument; event: AuditEventInput }> {
     const now = new Date();
-    const [change, window, groups, history] = await Promise.all([
-      this.changes.policyInputOf(target.change_id, { emergency, manager }),
-      this.windows.policyInputForEnvironment(target.environment_id!, target.timezone!, now, manager),
-      this.groups.groupsOf(requester.userId, manager),
-      this.promotions.history(target.application_id, target.environment_id!, target.timezone!, manager),
-    ]);
+    // One connection, one statement at a time: a transaction's queries cannot overlap.
+    const change = await this.changes.policyInputOf(target.change_id, { emergency, manager });
+    const window = await this.windows.policyInputForEnvironment(target.environment_id!, target.timezone!, now, manager);
+    const groups = await this.groups.groupsOf(requester.userId, manager);
     const isAuthor = change.change.authors.some((author) => author.toLowerCase() === requester.username.toLowerCase() || author === requester.userId);
     const document = promotionInputDocument({
       change,
@@ -554,7 +563,7 @@ export class PromotionService implements OnModuleInit {
       sourceDeployedAt,
       window,
       requester: { id: requester.username, kind: requester.kind, groups, isAuthor },
-      history,
+      history: target,
     });
 
     let evaluated: Pick<Decision, 'outcome' | 'approvals' | 'matchedRules' | 'explanation' | 'errors'> & { basis: string };
@@ -607,6 +616,12 @@ export class PromotionService implements OnModuleInit {
       },
       manager,
     );
+    // Counted when this service's transaction commits; a re-decision inside another service's
+    // transaction (evidence, policy activation) is counted when made.
+    const metric = { outcome: decision.outcome.toUpperCase(), environment: target.environment! };
+    const made = this.decided.get(manager);
+    if (made) made.push(metric);
+    else this.metrics?.decisions.inc(metric);
     const event = this.event(actor, requestId, 'decision.made', target, promotionId, OUTCOME_STATE[decision.outcome], {
       decision: decision.id,
       outcome: decision.outcome,
@@ -626,7 +641,7 @@ export class PromotionService implements OnModuleInit {
     for (const id of ids) {
       const row = (await this.promotions.findById(id, manager))!;
       const target = await this.target(row.change_id, row.environment, manager);
-      const sourceDeployedAt = target.source_environment_id ? await this.promotions.deployedAt(row.change_id, target.source_environment_id, manager) : null;
+      const sourceDeployedAt = target.source_deployed_at;
       const requester: Requester = { userId: row.requested_by, username: row.requested_by_username, displayName: row.requested_by_name, kind: row.requested_by_kind };
       const events: AuditEventInput[] = [];
       const dismissed = await this.promotions.dismissVotes(id, why, manager);
@@ -668,8 +683,8 @@ export class PromotionService implements OnModuleInit {
    * A change enters the first environment, or the next one after an environment where it is
    * deployed; never one where it is already deployed. Returns when it was deployed in the source.
    */
-  private async checkOrder(target: TargetRow, manager: EntityManager): Promise<Date | null> {
-    if (await this.promotions.deployedAt(target.change_id, target.environment_id!, manager)) {
+  private checkOrder(target: TargetRow): Date | null {
+    if (target.target_deployed) {
       throw new PromotionException(PromotionErrorReason.ALREADY_DEPLOYED, `Version ${target.version} of "${target.application}" is already deployed in ${target.environment}.`, {
         application: target.application,
         environment: target.environment,
@@ -677,15 +692,14 @@ export class PromotionService implements OnModuleInit {
       });
     }
     if (!target.source_environment_id) return null;
-    const deployedAt = await this.promotions.deployedAt(target.change_id, target.source_environment_id, manager);
-    if (!deployedAt) {
+    if (!target.source_deployed_at) {
       throw new PromotionException(
         PromotionErrorReason.PREVIOUS_ENVIRONMENT_NOT_DEPLOYED,
         `Version ${target.version} of "${target.application}" can enter ${target.environment} only after it is deployed in ${target.source_environment}; promote it there first.`,
         { application: target.application, environment: target.environment, requires: target.source_environment, version: target.version },
       );
     }
-    return deployedAt;
+    return target.source_deployed_at;
   }
 
   /** Moves a promotion (locked by the caller) to a new state; returns the audit events to record. */
@@ -702,8 +716,7 @@ export class PromotionService implements OnModuleInit {
     data: Record<string, unknown> = {},
   ): Promise<AuditEventInput[]> {
     if (!isLegalTransition(from, to)) throw new Error(`illegal transition ${from} → ${to} of promotion ${id}`);
-    await this.promotions.setState(id, to, manager, expiresAt);
-    await this.promotions.insertTransition({ promotionId: id, from, to, actorId: actor.id, actorName: actor.displayName, cause }, manager);
+    await this.promotions.moveTo({ promotionId: id, from, to, actorId: actor.id, actorName: actor.displayName, cause, expiresAt }, manager);
     const action = STATE_ACTION[to];
     return action ? [this.event(actor, requestId, action, target, id, to, { from, cause, ...(expiresAt && { expiresAt: expiresAt.toISOString() }), ...data })] : [];
   }
@@ -752,7 +765,7 @@ export class PromotionService implements OnModuleInit {
   }
 
   private async recordRefusal(actor: Actor, requestId: string | null, action: string, data: Record<string, unknown>): Promise<void> {
-    await this.promotions.transaction((manager) =>
+    await this.transaction((manager) =>
       recordAuditEvent(manager, { action, actor, requestId, subject: { type: 'promotion', id: String(data.promotion ?? data.change) }, data }),
     );
   }

@@ -210,17 +210,20 @@ export class PolicyService {
    * Pass the caller's transaction to see an activation it made itself.
    */
   async activeFor(environment: string, targetRegulated: boolean, manager?: EntityManager): Promise<CompiledPolicy | null> {
-    const [activation] = await this.policies.currentActivations({ environments: [environment] }, manager);
-    if (!activation) return null;
-    const row = (await this.policies.findVersion(activation.policy_name, activation.version, manager)) ?? (await this.findVersionRow(activation.policy_name, activation.version));
-    if (targetRegulated && (row.document.appliesTo.regulated !== true || row.document.default === 'allow')) {
+    const active = await this.policies.activeVersionOf(environment, manager);
+    if (!active) return null;
+    // The document is read (and compiled) once per version and process; after that one small read decides.
+    const policy =
+      this.compiled.get(`${active.name}@${active.version}#${active.content_hash}`) ??
+      this.compile((await this.policies.findVersion(active.name, active.version, manager)) ?? (await this.findVersionRow(active.name, active.version)));
+    if (targetRegulated && (policy.document.appliesTo.regulated !== true || policy.document.default === 'allow')) {
       throw new PolicyStoreException(
         PolicyStoreErrorReason.REGULATED_ENVIRONMENT,
-        `Environment "${environment}" is regulated but is governed by policy "${row.name}" version ${row.version}, which does not declare appliesTo.regulated; activate a regulated policy for it.`,
-        { environment, policy: row.name, version: row.version },
+        `Environment "${environment}" is regulated but is governed by policy "${policy.name}" version ${policy.version}, which does not declare appliesTo.regulated; activate a regulated policy for it.`,
+        { environment, policy: policy.name, version: policy.version },
       );
     }
-    return this.compile(row);
+    return policy;
   }
 
   /** Decides on one input document with one version, with an explanation of every rule; stores nothing. */
