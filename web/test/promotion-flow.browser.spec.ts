@@ -123,6 +123,7 @@ describe('the portal, from request to evidence, in a real browser', () => {
     expect(rules).toContain('payments-four-eyes');
     expect(rules).toContain('Payments code needs two payments leads');
     expect(await page.getByTestId('approval-progress').textContent()).toContain('payments-leads: 0 of 2');
+    expect(await page.getByTestId('decision-replay').textContent()).toMatch(/REQUIRE_APPROVAL, the same decision; input hash matches; policy content hash matches/);
     await capture(page, 'promotion-requested');
     await page.goto(`${portal.url}/promotions`);
     await page.getByTestId('promotions-table').waitFor();

@@ -44,6 +44,8 @@ type Documents = {
     "\n  mutation RequestPromotion($input: RequestPromotionInput!) {\n    requestPromotion(input: $input) { id state }\n  }\n": typeof types.RequestPromotionDocument,
     "\n  query ApplicationEnvironments($name: String!) {\n    application(name: $name) { name environments { name position } }\n  }\n": typeof types.ApplicationEnvironmentsDocument,
     "\n  query PendingPromotions {\n    promotions(first: 25, filter: { states: [PENDING_APPROVAL] }) {\n      edges {\n        node {\n          id\n          application\n          environment\n          version\n          requestedAt\n          requestedBy { username displayName }\n          change { title ticket }\n          approvalProgress { group required granted }\n          myEligibility { canApprove code reason groups }\n        }\n      }\n    }\n  }\n": typeof types.PendingPromotionsDocument,
+    "\n  query ReplayDecision($id: ID!) {\n    replayDecision(id: $id) { decisionId matches inputHashMatches policyHashMatches storedOutcome replayedOutcome differences }\n  }\n": typeof types.ReplayDecisionDocument,
+    "\n  query OverdueReviews {\n    overdueReviews { promotionId application environment dueAt groups }\n  }\n": typeof types.OverdueReviewsDocument,
 };
 const documents: Documents = {
     "\n  query Applications($after: String) {\n    applications(first: 50, after: $after) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          team\n          description\n          archived\n          environments { name position tier regulated timezone }\n        }\n      }\n      pageInfo { endCursor hasNextPage }\n    }\n  }\n": types.ApplicationsDocument,
@@ -76,6 +78,8 @@ const documents: Documents = {
     "\n  mutation RequestPromotion($input: RequestPromotionInput!) {\n    requestPromotion(input: $input) { id state }\n  }\n": types.RequestPromotionDocument,
     "\n  query ApplicationEnvironments($name: String!) {\n    application(name: $name) { name environments { name position } }\n  }\n": types.ApplicationEnvironmentsDocument,
     "\n  query PendingPromotions {\n    promotions(first: 25, filter: { states: [PENDING_APPROVAL] }) {\n      edges {\n        node {\n          id\n          application\n          environment\n          version\n          requestedAt\n          requestedBy { username displayName }\n          change { title ticket }\n          approvalProgress { group required granted }\n          myEligibility { canApprove code reason groups }\n        }\n      }\n    }\n  }\n": types.PendingPromotionsDocument,
+    "\n  query ReplayDecision($id: ID!) {\n    replayDecision(id: $id) { decisionId matches inputHashMatches policyHashMatches storedOutcome replayedOutcome differences }\n  }\n": types.ReplayDecisionDocument,
+    "\n  query OverdueReviews {\n    overdueReviews { promotionId application environment dueAt groups }\n  }\n": types.OverdueReviewsDocument,
 };
 
 /**
@@ -212,6 +216,14 @@ export function graphql(source: "\n  query ApplicationEnvironments($name: String
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query PendingPromotions {\n    promotions(first: 25, filter: { states: [PENDING_APPROVAL] }) {\n      edges {\n        node {\n          id\n          application\n          environment\n          version\n          requestedAt\n          requestedBy { username displayName }\n          change { title ticket }\n          approvalProgress { group required granted }\n          myEligibility { canApprove code reason groups }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PendingPromotions {\n    promotions(first: 25, filter: { states: [PENDING_APPROVAL] }) {\n      edges {\n        node {\n          id\n          application\n          environment\n          version\n          requestedAt\n          requestedBy { username displayName }\n          change { title ticket }\n          approvalProgress { group required granted }\n          myEligibility { canApprove code reason groups }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReplayDecision($id: ID!) {\n    replayDecision(id: $id) { decisionId matches inputHashMatches policyHashMatches storedOutcome replayedOutcome differences }\n  }\n"): (typeof documents)["\n  query ReplayDecision($id: ID!) {\n    replayDecision(id: $id) { decisionId matches inputHashMatches policyHashMatches storedOutcome replayedOutcome differences }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OverdueReviews {\n    overdueReviews { promotionId application environment dueAt groups }\n  }\n"): (typeof documents)["\n  query OverdueReviews {\n    overdueReviews { promotionId application environment dueAt groups }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

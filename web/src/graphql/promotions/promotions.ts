@@ -273,3 +273,15 @@ export const PendingPromotionsQuery = graphql(`
     }
   }
 `);
+
+export const ReplayDecisionQuery = graphql(`
+  query ReplayDecision($id: ID!) {
+    replayDecision(id: $id) { decisionId matches inputHashMatches policyHashMatches storedOutcome replayedOutcome differences }
+  }
+`);
+
+export const OverdueReviewsQuery = graphql(`
+  query OverdueReviews {
+    overdueReviews { promotionId application environment dueAt groups }
+  }
+`);

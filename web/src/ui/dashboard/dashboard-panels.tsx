@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { ApplicationsQuery } from '../../graphql/applications/applications';
-import { DashboardPromotionsQuery, EnvironmentStatusQuery, PendingApprovalsQuery } from '../../graphql/promotions/promotions';
+import { DashboardPromotionsQuery, EnvironmentStatusQuery, OverdueReviewsQuery, PendingApprovalsQuery } from '../../graphql/promotions/promotions';
 import { serverQuery } from '../../graphql/server-query';
 import { StateBadge } from '../promotions/state-badge';
 import { ApiErrorNotice } from '../shell/api-problem';
@@ -30,11 +30,12 @@ async function finishedPromotions(since: string) {
 export async function DashboardPanels() {
   const now = Date.now();
   const since = new Date(now - WEEKS * 7 * 24 * 3600 * 1000).toISOString();
-  const [apps, pending, recent, finished] = await Promise.all([
+  const [apps, pending, recent, finished, overdue] = await Promise.all([
     serverQuery(ApplicationsQuery, {}, '/'),
     serverQuery(PendingApprovalsQuery, { first: 5 }, '/'),
     serverQuery(DashboardPromotionsQuery, { first: 8 }, '/'),
     finishedPromotions(since),
+    serverQuery(OverdueReviewsQuery, {}, '/'),
   ]);
   if (apps.error) return <ApiErrorNotice error={apps.error} />;
   const applications = apps.data.applications.edges.map((e) => e.node).filter((a) => !a.archived).slice(0, 20);
@@ -90,6 +91,25 @@ export async function DashboardPanels() {
                     {p.application} {p.version} → {p.environment}
                   </Link>{' '}
                   <StateBadge state={p.state} /> <span className="muted">{utc(p.updatedAt)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section className="card" aria-labelledby="overdue">
+          <h2 id="overdue">Overdue emergency reviews</h2>
+          {overdue.error ? (
+            <ApiErrorNotice error={overdue.error} />
+          ) : overdue.data.overdueReviews.length === 0 ? (
+            <p>Every break-glass promotion has been reviewed in time.</p>
+          ) : (
+            <ul>
+              {overdue.data.overdueReviews.map((r) => (
+                <li key={r.promotionId} className="status-bad">
+                  <Link prefetch={false} href={`/promotions/${r.promotionId}`}>
+                    {r.application} → {r.environment}
+                  </Link>{' '}
+                  due {utc(r.dueAt)} ({r.groups.join(' or ')})
                 </li>
               ))}
             </ul>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { PromotionDetailQuery } from '../../graphql/generated/graphql';
 import { utc } from '../shell/format';
 import { StateBadge } from './state-badge';
@@ -13,7 +14,7 @@ const BASIS: Record<string, string> = {
 };
 
 /** DecisionExplained: the outcome, the policy version that decided it, and every rule with the values that decided it. */
-export function DecisionExplained({ decision }: { decision: Decision }) {
+export function DecisionExplained({ decision, children }: { decision: Decision; children?: ReactNode }) {
   return (
     <section className="card" aria-labelledby="decision">
       <h2 id="decision">
@@ -46,6 +47,7 @@ export function DecisionExplained({ decision }: { decision: Decision }) {
           <code>{decision.inputHash}</code>
         </dd>
       </dl>
+      {children}
       <table data-testid="decision-rules">
         <caption className="muted" style={{ textAlign: 'left' }}>
           Every rule of the policy, matched or not, with the values that decided it

@@ -4,6 +4,7 @@ import { PromotionAuditQuery, PromotionDetailQuery } from '../../../graphql/prom
 import { serverQuery } from '../../../graphql/server-query';
 import { ApprovalActions } from '../../../ui/promotions/approval-actions';
 import { DecisionExplained } from '../../../ui/promotions/decision-explained';
+import { DecisionReplay } from '../../../ui/promotions/decision-replay';
 import { LivePromotion } from '../../../ui/promotions/live-promotion';
 import { StateBadge } from '../../../ui/promotions/state-badge';
 import { ApiErrorNotice } from '../../../ui/shell/api-problem';
@@ -45,7 +46,9 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
           Commits by {[...new Set(p.change.commits.map((c) => c.author))].join(', ')}; registered by <code>{p.change.registeredBy}</code>. None of them may approve.
         </p>
       </section>
-      <DecisionExplained decision={p.decision} />
+      <DecisionExplained decision={p.decision}>
+        <DecisionReplay decisionId={p.decision.id} returnTo={here} />
+      </DecisionExplained>
       <section className="card" aria-labelledby="approvals">
         <h2 id="approvals">Approvals</h2>
         {p.approvalProgress.length ? (
