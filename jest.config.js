@@ -7,7 +7,7 @@ const esm = ['@nestjs', 'mercurius', 'quick-lru', 'content-disposition', 'cookie
 module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/services/*/src/**/*.spec.ts', '<rootDir>/services/*/test/**/*.spec.ts', '<rootDir>/policies/**/*.spec.ts'],
+  testMatch: ['<rootDir>/services/*/src/**/*.spec.ts', '<rootDir>/web/src/**/*.spec.ts', '<rootDir>/services/*/test/**/*.spec.ts', '<rootDir>/policies/**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { swcrc: false, ...require('./swc.config.js') }],
     '^.+\\.[mc]?js$': [

@@ -1,37 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort } from '@gatehouse/shared';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../services/api/test/support/test-app';
+import { launchChromium, OUTPUT, startPortal } from './support/portal';
 
-const WEB = join(__dirname, '..');
-const OUTPUT = join(__dirname, '..', '..', 'test-output', 'browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-
-/** The built portal (`next start`), talking to the given API. */
-async function startPortal(apiUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  if (!existsSync(join(WEB, '.next', 'BUILD_ID'))) throw new Error('web/.next is missing: run `npm run build` first (npm run test:browser does).');
-  const port = await freePort();
-  const next = join(WEB, '..', 'node_modules', '.bin', 'next');
-  const child = spawn(next, ['start', WEB, '-p', String(port), '-H', '127.0.0.1'], {
-    env: { ...process.env, GATEHOUSE_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: 'ignore',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url)).status < 500) return { url, child };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill();
-  throw new Error('the portal did not start within 30 s');
-}
 
 describe('portal sign-in in a real browser', () => {
   let api: TestApp;
@@ -43,10 +16,7 @@ describe('portal sign-in in a real browser', () => {
     api = await startTestApp();
     await api.tokenFor('alice', ['DEVELOPER'], { password: 'alice-long-password', groups: ['payments-leads'] });
     portal = await startPortal(api.url);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -1,6 +1,11 @@
 import localFont from 'next/font/local';
+import Link from 'next/link';
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { currentUser } from '../ui/auth/current-user';
+import { SignOutButton } from '../ui/auth/sign-out-button';
+import { PortalApolloProvider } from '../ui/shell/apollo-provider';
+import { NavLinks } from '../ui/shell/nav-links';
 import './globals.css';
 
 // Bundled from @fontsource-variable/inter: the build never reaches the network.
@@ -10,18 +15,32 @@ const inter = localFont({
 });
 
 export const metadata: Metadata = {
-  title: 'Gatehouse',
+  title: { default: 'Gatehouse', template: '%s · Gatehouse' },
   description: 'Policy-gated promotions with a tamper-evident audit trail',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
   return (
     <html lang="en" className={inter.className}>
       <body>
+        <a className="skip-link" href="#content">
+          Skip to content
+        </a>
         <header className="masthead">
-          <span className="brand">Gatehouse</span>
+          <Link prefetch={false} href="/" className="brand">
+            Gatehouse
+          </Link>
+          {user ? <NavLinks /> : null}
+          {user ? (
+            <span className="who">
+              <span data-testid="masthead-user">{user.displayName}</span> <SignOutButton />
+            </span>
+          ) : null}
         </header>
-        <main>{children}</main>
+        <PortalApolloProvider>
+          <main id="content">{children}</main>
+        </PortalApolloProvider>
       </body>
     </html>
   );

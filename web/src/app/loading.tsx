@@ -1,3 +1,7 @@
 export default function Loading() {
-  return <p className="card">Loading…</p>;
+  return (
+    <p className="card" role="status">
+      Loading…
+    </p>
+  );
 }

@@ -12,6 +12,13 @@ async function ssoAvailable(): Promise<boolean> {
   }
 }
 
-export default async function SignInPage() {
-  return <SignInForm ssoAvailable={await ssoAvailable()} />;
+/** Only a path on this site, so that sign-in can never send anyone elsewhere. */
+function safeReturnTo(value: string | string[] | undefined): string {
+  const path = typeof value === 'string' ? value : '/';
+  return /^\/(?![/\\])[^\s\\]*$/.test(path) ? path : '/';
+}
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const returnTo = safeReturnTo((await searchParams).returnTo);
+  return <SignInForm ssoAvailable={await ssoAvailable()} returnTo={returnTo} />;
 }

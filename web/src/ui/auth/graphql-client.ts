@@ -6,14 +6,21 @@ export interface ApiError {
 
 const CSRF_KEY = 'gatehouse.csrf';
 
+// Kept in localStorage so that every tab of the portal can make changes, not only the one
+// that signed in; it is useless without the HTTP-only session cookie.
 export function rememberCsrfToken(token: string | null): void {
-  if (token) sessionStorage.setItem(CSRF_KEY, token);
-  else sessionStorage.removeItem(CSRF_KEY);
+  if (token) localStorage.setItem(CSRF_KEY, token);
+  else localStorage.removeItem(CSRF_KEY);
+}
+
+/** The CSRF token handed out at sign-in, or null (signed in by SSO, or in another browser). */
+export function csrfToken(): string | null {
+  return typeof localStorage === 'undefined' ? null : localStorage.getItem(CSRF_KEY);
 }
 
 /** Posts a GraphQL operation to the portal's /graphql (same origin, session cookie, CSRF header). */
 export async function callApi<T>(query: string, variables: Record<string, unknown> = {}): Promise<{ data: T | null; error: ApiError | null }> {
-  const csrf = sessionStorage.getItem(CSRF_KEY);
+  const csrf = csrfToken();
   const response = await fetch('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },

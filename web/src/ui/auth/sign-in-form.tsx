@@ -7,7 +7,7 @@ import { callApi, describeError, rememberCsrfToken } from './graphql-client';
 const LOGIN = `mutation SignIn($input: LoginInput!) { login(input: $input) { csrfToken user { username displayName } } }`;
 
 /** SignInForm signs a person in with a local password; the session lives in an HTTP-only cookie. */
-export function SignInForm({ ssoAvailable }: { ssoAvailable: boolean }) {
+export function SignInForm({ ssoAvailable, returnTo }: { ssoAvailable: boolean; returnTo: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -26,7 +26,7 @@ export function SignInForm({ ssoAvailable }: { ssoAvailable: boolean }) {
       return;
     }
     rememberCsrfToken(data.login.csrfToken);
-    router.push('/');
+    router.push(returnTo);
     router.refresh();
   }
 
@@ -53,7 +53,7 @@ export function SignInForm({ ssoAvailable }: { ssoAvailable: boolean }) {
       </button>
       {ssoAvailable ? (
         <p>
-          <a href="/auth/oidc/login?returnTo=/">Sign in with single sign-on</a>
+          <a href={`/auth/oidc/login?returnTo=${encodeURIComponent(returnTo)}`}>Sign in with single sign-on</a>
         </p>
       ) : null}
     </form>

@@ -1,0 +1,5 @@
+'use client';
+
+import { RouteError } from '../../ui/shell/route-error';
+
+export default RouteError;
