@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AUDIT_DATA_SOURCE } from '../audit.tokens';
-import { DOCUMENT_FROM_COLUMNS_SQL, EVENT_COLUMNS, EVENTS_WITH_CHAIN, type AuditEventRow } from './audit-event.row';
+import { CHAIN_OF_EVENT, DOCUMENT_FROM_COLUMNS_SQL, EVENT_COLUMNS, EVENTS_WITH_CHAIN, type AuditEventRow } from './audit-event.row';
 
 /** AuditEventFilter narrows a list of events; every field is optional and they combine with AND. */
 export interface AuditEventFilter {
@@ -71,7 +71,7 @@ export class AuditEventRepository {
     return this.dataSource.query(
       `SELECT ${EVENT_COLUMNS}
          FROM (SELECT * FROM audit.event e ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.pk DESC LIMIT $${params.length}) AS e
-         LEFT JOIN audit.chain c ON c.event_pk = e.pk
+         LEFT JOIN audit.chain c ON ${CHAIN_OF_EVENT}
         ORDER BY e.pk DESC`,
       params,
     );
@@ -88,7 +88,7 @@ export class AuditEventRepository {
 
   async findBySeq(seq: number): Promise<AuditEventRow | undefined> {
     const [row] = await this.dataSource.query(
-      `SELECT ${EVENT_COLUMNS} FROM audit.chain c JOIN audit.event e ON e.pk = c.event_pk WHERE c.seq = $1`,
+      `SELECT ${EVENT_COLUMNS} FROM audit.chain c JOIN audit.event e ON ${CHAIN_OF_EVENT} WHERE c.seq = $1`,
       [seq],
     );
     return row;
@@ -113,14 +113,23 @@ export class AuditEventRepository {
    */
   async chainState(): Promise<{ headSeq: number; pendingCount: number }> {
     const [head] = await this.dataSource.query(
-      'SELECT c.seq, e.tx::text AS tx, e.pk FROM audit.chain c JOIN audit.event e ON e.pk = c.event_pk ORDER BY c.seq DESC LIMIT 1',
+      `SELECT c.seq, e.tx::text AS tx, e.pk, e.recorded_at::text AS recorded_at, date_trunc('month', e.recorded_at AT TIME ZONE 'UTC')::text AS month
+         FROM audit.chain c JOIN audit.event e ON ${CHAIN_OF_EVENT} ORDER BY c.seq DESC LIMIT 1`,
     );
-    // A row comparison the (tx, pk) index answers with a range scan over the pending tail only.
-    const [row] = await this.dataSource.query('SELECT count(*) AS pending FROM audit.event WHERE (tx, pk) > ($1::xid8, $2::bigint)', [
-      head?.tx ?? '0',
-      head?.pk ?? 0,
-    ]);
-    return { headSeq: head ? Number(head.seq) : 0, pendingCount: Number(row.pending) };
+    if (!head) {
+      const [row] = await this.dataSource.query('SELECT count(*) AS pending FROM audit.event');
+      return { headSeq: 0, pendingCount: Number(row.pending) };
+    }
+    // The sealer goes month by month, in (tx, pk) order within a month: pending are the events
+    // after the head in its month, and every event of a later month. Row comparisons the
+    // (tx, pk) index answers with a range scan over the pending tail only.
+    const [row] = await this.dataSource.query(
+      `WITH m AS (SELECT ($3::timestamp AT TIME ZONE 'UTC') AS start, ($3::timestamp AT TIME ZONE 'UTC') + interval '1 month' AS next)
+       SELECT (SELECT count(*) FROM audit.event, m WHERE recorded_at >= m.start AND recorded_at < m.next AND (tx, pk) > ($1::xid8, $2::bigint))
+            + (SELECT count(*) FROM audit.event, m WHERE recorded_at >= m.next) AS pending`,
+      [head.tx, head.pk, head.month],
+    );
+    return { headSeq: Number(head.seq), pendingCount: Number(row.pending) };
   }
 
   /** The chain head: the last sealed seq, 0 when nothing is sealed. */
@@ -144,7 +153,7 @@ export class AuditEventRepository {
    */
   async sealedRange(fromSeq: number, toSeq: number, limit: number, checkColumns: boolean): Promise<SealedChainRow[]> {
     const columnsMatch = checkColumns ? `, convert_from(c.canonical, 'UTF8')::jsonb = ${DOCUMENT_FROM_COLUMNS_SQL} AS columns_match` : '';
-    const from = checkColumns ? 'audit.chain c LEFT JOIN audit.event e ON e.pk = c.event_pk' : 'audit.chain c';
+    const from = checkColumns ? `audit.chain c LEFT JOIN audit.event e ON ${CHAIN_OF_EVENT}` : 'audit.chain c';
     try {
       const rows: { seq: string; canonical: string; prev_hash: string; hash: string; columns_match?: boolean }[] = await this.dataSource.query(
         `SELECT c.seq, convert_from(c.canonical, 'UTF8') AS canonical, encode(c.prev_hash, 'hex') AS prev_hash, encode(c.hash, 'hex') AS hash${columnsMatch}
@@ -205,7 +214,7 @@ export class AuditEventRepository {
   /** Full rows of sealed events with seq in [fromSeq, toSeq], in seq order, at most `limit` (for CSV). */
   async sealedRows(fromSeq: number, toSeq: number, limit: number): Promise<AuditEventRow[]> {
     return this.dataSource.query(
-      `SELECT ${EVENT_COLUMNS} FROM audit.chain c JOIN audit.event e ON e.pk = c.event_pk
+      `SELECT ${EVENT_COLUMNS} FROM audit.chain c JOIN audit.event e ON ${CHAIN_OF_EVENT}
         WHERE c.seq >= $1 AND c.seq <= $2 ORDER BY c.seq LIMIT $3`,
       [fromSeq, toSeq, limit],
     );
@@ -214,7 +223,7 @@ export class AuditEventRepository {
   /** The seq range of sealed events that occurred in [since, until). */
   async seqRangeForTime(since: Date | undefined, until: Date | undefined): Promise<{ fromSeq: number; toSeq: number } | undefined> {
     const [row] = await this.dataSource.query(
-      `SELECT min(c.seq) AS from_seq, max(c.seq) AS to_seq FROM audit.event e JOIN audit.chain c ON c.event_pk = e.pk
+      `SELECT min(c.seq) AS from_seq, max(c.seq) AS to_seq FROM audit.event e JOIN audit.chain c ON ${CHAIN_OF_EVENT}
         WHERE ($1::timestamptz IS NULL OR e.occurred_at >= $1) AND ($2::timestamptz IS NULL OR e.occurred_at < $2)`,
       [since ?? null, until ?? null],
     );
