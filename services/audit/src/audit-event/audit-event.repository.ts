@@ -51,6 +51,25 @@ export interface CheckpointRow {
   signature: Buffer;
 }
 
+/** RetentionAnchorRow is the latest prune's anchor with the month seal it cut at. */
+export interface RetentionAnchorRow {
+  id: string;
+  pruned_at: Date;
+  kept_from: string;
+  cut_seq: string;
+  cut_hash: Buffer;
+  retention_months: number;
+  events_removed: string;
+  operator: string;
+  ticket: string | null;
+  seal_month: string;
+  seal_last_seq: string;
+  seal_hash: Buffer;
+  seal_key_id: string;
+  seal_payload: Buffer;
+  seal_signature: Buffer;
+}
+
 /** AuditEventRepository is the only code that queries the audit tables for reading. */
 @Injectable()
 export class AuditEventRepository {
@@ -258,6 +277,18 @@ export class AuditEventRepository {
   async latestCheckpoint(): Promise<CheckpointRow | undefined> {
     const [row] = await this.dataSource.query(
       'SELECT seq, hash, created_at, key_id, payload, signature FROM audit.checkpoint ORDER BY seq DESC LIMIT 1',
+    );
+    return row;
+  }
+
+  /** The newest retention anchor (the last prune), with its month seal; undefined when nothing was ever pruned. */
+  async latestRetentionAnchor(): Promise<RetentionAnchorRow | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT a.id, a.pruned_at, to_char(a.kept_from, 'YYYY-MM') AS kept_from, a.cut_seq, a.cut_hash, a.retention_months, a.events_removed,
+              a.operator, a.ticket, to_char(s.month, 'YYYY-MM') AS seal_month, s.last_seq AS seal_last_seq, s.hash AS seal_hash,
+              s.key_id AS seal_key_id, s.payload AS seal_payload, s.signature AS seal_signature
+         FROM audit.retention_anchor a JOIN audit.month_seal s ON s.month = a.seal_month
+        ORDER BY a.cut_seq DESC, a.id DESC LIMIT 1`,
     );
     return row;
   }
