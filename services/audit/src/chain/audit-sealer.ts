@@ -60,9 +60,9 @@ type ReleasableRunner = QueryRunner & { releasePostgresConnection?(error?: Error
  * happens on that same connection, so a leader that lost its lock also lost its transaction.
  *
  * Which events to seal, without ever skipping one that commits late: each event row carries
- * the id of the transaction that inserted it (`tx`). The snapshot's xmin is the oldest
- * transaction still running, so every event with `tx` below it has committed (or never
- * will): that set can no longer grow. Each batch seals the next events in (tx, pk) order
+ * the id of the transaction that inserted it (`tx`). The horizon is the oldest transaction of
+ * this database still running (see horizon()), so every event with `tx` below it has committed
+ * (or never will): that set can no longer grow. Each batch seals the next events in (tx, pk) order
  * below that horizon, after the cursor, and numbers them after the head. An event of a
  * transaction still running waits for the next batch after it ends; it cannot land behind the
  * cursor, because its tx is at or above the horizon the cursor never passed.
@@ -252,7 +252,7 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
     const before = { ...head };
     await runner.startTransaction();
     try {
-      const [{ horizon }] = await runner.query('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon');
+      const horizon = await this.horizon(runner);
       const monthEnd = addMonths(head.month, 1);
       const rows: SealerRow[] = await runner.query(
         `SELECT e.tx::text AS tx, e.recorded_at::text AS recorded, ${EVENT_ONLY_COLUMNS} FROM audit.event e
@@ -280,6 +280,30 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * The sealing horizon: every transaction of this database with an id below it has ended.
+   * The snapshot's xmin would do, but it counts transactions of every database on the server,
+   * so one transaction left open in another database would hold sealing here back. Only
+   * backends of this database (and transactions prepared in it) can insert into its audit log,
+   * so the horizon is the oldest of those still in the snapshot, else the snapshot's xmax.
+   * The snapshot is taken first, in its own statement: the list of backends is read after it,
+   * so a transaction that was running when the snapshot was taken and still is, is listed.
+   */
+  private async horizon(runner: QueryRunner): Promise<string> {
+    const [{ snapshot }] = await runner.query('SELECT pg_current_snapshot()::text AS snapshot');
+    const [{ horizon }] = await runner.query(
+      `SELECT coalesce(
+         (SELECT min(x) FROM pg_snapshot_xip($1::pg_snapshot) AS x
+           WHERE x::text::numeric % 4294967296 IN (
+             SELECT backend_xid::text::numeric FROM pg_stat_activity WHERE datname = current_database() AND backend_xid IS NOT NULL
+             UNION ALL
+             SELECT transaction::text::numeric FROM pg_prepared_xacts WHERE database = current_database())),
+         pg_snapshot_xmax($1::pg_snapshot))::text AS horizon`,
+      [snapshot],
+    );
+    return horizon;
   }
 
   /**
