@@ -33,6 +33,13 @@ interface ChainHead {
   hash: Buffer;
   /** The month being sealed (first instant, UTC); every earlier month is closed and sealed. */
   month: Date;
+  /**
+   * That month's partition of audit.event (`audit.event_y2026m11`), or null when it has none
+   * (then no event can have been recorded in it). The sealer reads the partition itself: the
+   * query on the parent needs a filter on the partition key, which without fresh statistics
+   * leads the planner to sort the whole month instead of walking the (tx, pk) index.
+   */
+  partition: string | null;
   /** The sealer's cursor in that month: (inserting transaction, insertion key) of the last sealed event. */
   tx: string;
   pk: string;
@@ -225,6 +232,7 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
       seq: last ? Number(last.seq) : 0,
       hash: last ? last.hash : GENESIS_HASH,
       month,
+      partition: await this.partitionOf(runner, month),
       tx: cursorInMonth ? last.tx : '0',
       pk: cursorInMonth ? String(last.pk) : '0',
       checkpointSeq: checkpoint ? Number(checkpoint.seq) : 0,
@@ -233,13 +241,22 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
     };
   }
 
+  /** The partition of audit.event holding `month`, or null when there is none. */
+  private async partitionOf(runner: QueryRunner, month: Date): Promise<string | null> {
+    const name = `audit.event_${partitionSuffix(month)}`;
+    const [row] = await runner.query('SELECT to_regclass($1) IS NOT NULL AS present', [name]);
+    return row.present ? name : null;
+  }
+
   /** Whether events wait: after the cursor in the month being sealed, or in any later month. */
   private async hasPending(runner: QueryRunner, head: ChainHead): Promise<boolean> {
-    const [row] = await runner.query(
-      `SELECT EXISTS (SELECT 1 FROM audit.event WHERE recorded_at >= $1 AND recorded_at < $2 AND (tx, pk) > ($3::xid8, $4::bigint))
-           OR EXISTS (SELECT 1 FROM audit.event WHERE recorded_at >= $2) AS pending`,
-      [head.month, addMonths(head.month, 1), head.tx, head.pk],
-    );
+    // A partition may be created after the sealer entered its month (a failed creation retried).
+    head.partition ??= await this.partitionOf(runner, head.month);
+    const inMonth = head.partition ? `EXISTS (SELECT 1 FROM ${head.partition} WHERE (tx, pk) > ($2::xid8, $3::bigint)) OR ` : '';
+    const [row] = await runner.query(`SELECT ${inMonth}EXISTS (SELECT 1 FROM audit.event WHERE recorded_at >= $1) AS pending`, [
+      addMonths(head.month, 1),
+      ...(head.partition ? [head.tx, head.pk] : []),
+    ]);
     return row.pending;
   }
 
@@ -253,13 +270,15 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
     await runner.startTransaction();
     try {
       const horizon = await this.horizon(runner);
-      const monthEnd = addMonths(head.month, 1);
-      const rows: SealerRow[] = await runner.query(
-        `SELECT e.tx::text AS tx, e.recorded_at::text AS recorded, ${EVENT_ONLY_COLUMNS} FROM audit.event e
-          WHERE e.recorded_at >= $5 AND e.recorded_at < $6 AND (e.tx, e.pk) > ($1::xid8, $2::bigint) AND e.tx < $3::xid8
-          ORDER BY e.tx, e.pk LIMIT $4`,
-        [head.tx, head.pk, horizon, this.batchSize, head.month, monthEnd],
-      );
+      head.partition ??= await this.partitionOf(runner, head.month);
+      const rows: SealerRow[] = head.partition
+        ? await runner.query(
+            `SELECT e.tx::text AS tx, e.recorded_at::text AS recorded, ${EVENT_ONLY_COLUMNS} FROM ${head.partition} e
+              WHERE (e.tx, e.pk) > ($1::xid8, $2::bigint) AND e.tx < $3::xid8
+              ORDER BY e.tx, e.pk LIMIT $4`,
+            [head.tx, head.pk, horizon, this.batchSize],
+          )
+        : [];
       if (rows.length < this.batchSize) {
         // The month is drained up to the horizon; it is complete once the horizon passed the closing xid.
         const closed = await this.closeMonthIfComplete(runner, head, BigInt(horizon), rows.length > 0 ? rows : undefined);
@@ -318,6 +337,7 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
       if (rows) await this.insertChainRows(runner, head, rows);
       await this.insertMonthSeal(runner, head);
       head.month = monthEnd;
+      head.partition = await this.partitionOf(runner, monthEnd);
       head.tx = '0';
       head.pk = '0';
       // The same closing xid also closes the next month if the clock is past its end too.
@@ -434,6 +454,11 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
       this.wake = done;
     });
   }
+}
+
+/** `y2026m11`: the suffix of a month's partitions (see audit.create_month_partitions). */
+function partitionSuffix(month: Date): string {
+  return `y${month.getUTCFullYear()}m${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
 async function destroy(runner: ReleasableRunner, error: Error): Promise<void> {
