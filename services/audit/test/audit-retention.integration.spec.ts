@@ -160,6 +160,24 @@ describe('audit retention (integration)', () => {
     await expect(f.dataSource.query('DELETE FROM audit.month_seal')).rejects.toThrow(/append-only/);
   });
 
+  it('creates partitions that roles reading the log can read, refusing everything else to them', async () => {
+    const role = `gh_reader_${Date.now()}`;
+    await f.dataSource.query(`CREATE ROLE ${role}`);
+    try {
+      await f.dataSource.query(`GRANT SELECT ON audit.event, audit.chain TO ${role}`);
+      await f.dataSource.query(`SELECT audit.create_month_partitions('2023-06-01', '2023-06-01')`);
+      const [privileges] = await f.dataSource.query(
+        `SELECT has_table_privilege($1, 'audit.event_y2023m06', 'SELECT') AS event_select, has_table_privilege($1, 'audit.chain_y2023m06', 'SELECT') AS chain_select,
+                has_table_privilege($1, 'audit.event_y2023m06', 'INSERT') AS event_insert, has_table_privilege($1, 'audit.chain_y2023m06', 'DELETE') AS chain_delete`,
+        [role],
+      );
+      expect(privileges).toEqual({ event_select: true, chain_select: true, event_insert: false, chain_delete: false });
+    } finally {
+      await f.dataSource.query(`DROP OWNED BY ${role}`);
+      await f.dataSource.query(`DROP ROLE ${role}`);
+    }
+  });
+
   it('names a start removed outside a prune: an anchor at a month too young to have been pruned', async () => {
     // An insider removes every event and fakes an anchor at last month's (genuine) seal.
     const [seal] = await f.dataSource.query(`SELECT month, last_seq, hash FROM audit.month_seal ORDER BY month DESC LIMIT 1`);

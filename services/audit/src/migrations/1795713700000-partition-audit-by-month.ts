@@ -127,6 +127,8 @@ export class PartitionAuditByMonth1795713700000 implements MigrationInterface {
         m date := date_trunc('month', first_month)::date;
         created integer := 0;
         suffix text;
+        parent text;
+        reader text;
       BEGIN
         IF last_month < first_month OR last_month > first_month + interval '20 years' THEN
           RAISE EXCEPTION 'create_month_partitions: % to % is not a range of at most 20 years', first_month, last_month
@@ -150,6 +152,15 @@ export class PartitionAuditByMonth1795713700000 implements MigrationInterface {
             EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON audit.%I FROM CURRENT_USER', 'chain_' || suffix);
             created := created + 1;
           END IF;
+          -- Roles that read a parent read its partitions too (the sealer reads the month's partition directly).
+          FOREACH parent IN ARRAY ARRAY['event', 'chain'] LOOP
+            FOR reader IN
+              SELECT DISTINCT a.grantee::regrole::text FROM pg_class c, aclexplode(c.relacl) a
+               WHERE c.oid = ('audit.' || parent)::regclass AND a.privilege_type = 'SELECT' AND a.grantee <> 0 AND a.grantee <> c.relowner
+            LOOP
+              EXECUTE format('GRANT SELECT ON audit.%I TO %s', parent || '_' || suffix, reader);
+            END LOOP;
+          END LOOP;
           m := (m + interval '1 month')::date;
         END LOOP;
         RETURN created;
