@@ -31,7 +31,7 @@ describe('partitioning an existing audit log (integration)', () => {
          FROM generate_series(1, 8) AS i`,
     );
     const rows: AuditEventRow[] = await client.query('SELECT * FROM audit.event ORDER BY pk LIMIT 5');
-    let prev = GENESIS_HASH;
+    let prev: Buffer = GENESIS_HASH;
     for (const [i, row] of rows.entries()) {
       const canonical = canonicalEventBytes(toSealedDocument(row, i + 1));
       const hash = chainHash(prev, canonical);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AUDIT_DATA_SOURCE } from '../audit.tokens';
+import { addMonths, monthStart, partitionSuffix } from '../chain/audit-month';
 import { CHAIN_OF_EVENT, DOCUMENT_FROM_COLUMNS_SQL, EVENT_COLUMNS, EVENTS_WITH_CHAIN, type AuditEventRow } from './audit-event.row';
 
 /** AuditEventFilter narrows a list of events; every field is optional and they combine with AND. */
@@ -132,21 +133,23 @@ export class AuditEventRepository {
    */
   async chainState(): Promise<{ headSeq: number; pendingCount: number }> {
     const [head] = await this.dataSource.query(
-      `SELECT c.seq, e.tx::text AS tx, e.pk, e.recorded_at::text AS recorded_at, date_trunc('month', e.recorded_at AT TIME ZONE 'UTC')::text AS month
-         FROM audit.chain c JOIN audit.event e ON ${CHAIN_OF_EVENT} ORDER BY c.seq DESC LIMIT 1`,
+      `SELECT c.seq, e.tx::text AS tx, e.pk, e.recorded_at FROM audit.chain c JOIN audit.event e ON ${CHAIN_OF_EVENT} ORDER BY c.seq DESC LIMIT 1`,
     );
     if (!head) {
       const [row] = await this.dataSource.query('SELECT count(*) AS pending FROM audit.event');
       return { headSeq: 0, pendingCount: Number(row.pending) };
     }
     // The sealer goes month by month, in (tx, pk) order within a month: pending are the events
-    // after the head in its month, and every event of a later month. Row comparisons the
-    // (tx, pk) index answers with a range scan over the pending tail only.
+    // after the head in its month, and every event of a later month. The head's month is counted
+    // on its partition, a row comparison its (tx, pk) index answers with a range scan over the
+    // pending tail only.
+    const month = monthStart(new Date(head.recorded_at));
+    const partition = `audit.event_${partitionSuffix(month)}`;
+    const [{ present }] = await this.dataSource.query('SELECT to_regclass($1) IS NOT NULL AS present', [partition]);
     const [row] = await this.dataSource.query(
-      `WITH m AS (SELECT ($3::timestamp AT TIME ZONE 'UTC') AS start, ($3::timestamp AT TIME ZONE 'UTC') + interval '1 month' AS next)
-       SELECT (SELECT count(*) FROM audit.event, m WHERE recorded_at >= m.start AND recorded_at < m.next AND (tx, pk) > ($1::xid8, $2::bigint))
-            + (SELECT count(*) FROM audit.event, m WHERE recorded_at >= m.next) AS pending`,
-      [head.tx, head.pk, head.month],
+      `SELECT ${present ? `(SELECT count(*) FROM ${partition} WHERE (tx, pk) > ($2::xid8, $3::bigint)) + ` : ''}
+              (SELECT count(*) FROM audit.event WHERE recorded_at >= $1) AS pending`,
+      [addMonths(month, 1), ...(present ? [head.tx, head.pk] : [])],
     );
     return { headSeq: Number(head.seq), pendingCount: Number(row.pending) };
   }

@@ -28,3 +28,8 @@ export function parseMonthKey(key: string): Date | undefined {
 export function monthDate(month: Date): string {
   return `${monthKey(month)}-01`;
 }
+
+/** `y2026m11`: the suffix of a month's partitions (see audit.create_month_partitions). */
+export function partitionSuffix(month: Date): string {
+  return `y${month.getUTCFullYear()}m${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
+}

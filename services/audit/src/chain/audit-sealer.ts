@@ -4,7 +4,7 @@ import { canonicalEventBytes, chainHash, GENESIS_HASH } from './audit-chain.cano
 import { EVENT_ONLY_COLUMNS, toSealedDocument, type AuditEventRow } from '../audit-event/audit-event.row';
 import { checkpointPayloadBytes, type CheckpointPayload } from '../checkpoint/audit-checkpoint';
 import { monthSealPayloadBytes, type MonthSealPayload } from '../checkpoint/audit-month-seal';
-import { addMonths, monthDate, monthKey, monthStart } from './audit-month';
+import { addMonths, monthDate, monthKey, monthStart, partitionSuffix } from './audit-month';
 import type { AuditSigner } from '../checkpoint/audit-signer';
 import { AUDIT_DATA_SOURCE, AUDIT_SEALER_OPTIONS, AUDIT_SIGNER } from '../audit.tokens';
 
@@ -454,11 +454,6 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
       this.wake = done;
     });
   }
-}
-
-/** `y2026m11`: the suffix of a month's partitions (see audit.create_month_partitions). */
-function partitionSuffix(month: Date): string {
-  return `y${month.getUTCFullYear()}m${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
 async function destroy(runner: ReleasableRunner, error: Error): Promise<void> {
