@@ -36,7 +36,11 @@ const EVENT_COLUMNS = `id, occurred_at, actor_kind, actor_id, actor_display_name
  * PostgreSQL requires the partition key in every unique index, so `pk`, `id` (events) and
  * `seq`, `event_pk` (chain) are unique per month; `pk` comes from one sequence and `seq` is
  * checked gap-free by verification, so only `id` could repeat across months, and the recorder
- * generates random UUIDs. Existing rows are copied: a sealed event is filed under the month it
+ * generates random UUIDs. The chain no longer has a foreign key to the event: against a
+ * partitioned table the check cost the sealer half its throughput (measured: 3.0k against 8.8k
+ * events/s sealed, same data), and it guarded nothing the design does not already: the sealer
+ * inserts chain rows only for events it read in the same transaction, events cannot be deleted,
+ * and verification's column check names a chain row whose event is missing. Existing rows are copied: a sealed event is filed under the month it
  * was sealed in (so each month stays a contiguous seq range), a pending one under this month.
  */
 export class PartitionAuditByMonth1795713700000 implements MigrationInterface {
@@ -91,8 +95,7 @@ export class PartitionAuditByMonth1795713700000 implements MigrationInterface {
         hash bytea NOT NULL CHECK (octet_length(hash) = 32),
         sealed_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (seq, event_recorded_at),
-        UNIQUE (event_pk, event_recorded_at),
-        FOREIGN KEY (event_pk, event_recorded_at) REFERENCES audit.event (pk, recorded_at)
+        UNIQUE (event_pk, event_recorded_at)
       ) PARTITION BY RANGE (event_recorded_at)`);
 
     await q(`

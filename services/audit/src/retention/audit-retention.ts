@@ -217,7 +217,7 @@ export class AuditRetention {
         ticket: request.ticket ?? null,
       },
     });
-    // Chain partitions first: the event partitions are referenced by them.
+    // Chain partitions first, so that no chain row is ever left without its event.
     for (const table of ['chain', 'event']) {
       for (const partition of old.filter((p) => p.table === table)) {
         await manager.query(`ALTER TABLE audit.${table} DETACH PARTITION audit.${partition.name}`);
