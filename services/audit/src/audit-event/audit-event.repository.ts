@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AUDIT_DATA_SOURCE } from '../audit.tokens';
 import { addMonths, monthStart, partitionSuffix } from '../chain/audit-month';
 import { CHAIN_OF_EVENT, DOCUMENT_FROM_COLUMNS_SQL, EVENT_COLUMNS, EVENTS_WITH_CHAIN, type AuditEventRow } from './audit-event.row';
@@ -77,6 +79,19 @@ export class AuditEventRepository {
   constructor(@Inject(AUDIT_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   /**
+   * Runs a read as a named prepared statement on the pool. The log is partitioned by month, so
+   * a query that cannot prune partitions (newest first by actor, by seq…) costs PostgreSQL
+   * milliseconds of planning per partition set — 15–40 ms measured with 89 monthly partitions,
+   * against ~2 ms to execute. A prepared statement is planned once per connection (PostgreSQL
+   * then keeps a generic plan when it is no worse than the custom ones).
+   */
+  private async prepared<T>(text: string, values: unknown[]): Promise<T[]> {
+    const name = `audit_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    const pool = (this.dataSource.driver as PostgresDriver).master as { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> };
+    return (await pool.query({ name, text, values })).rows;
+  }
+
+  /**
    * Newest first by insertion; `beforePk` continues a page. Reads `limit` rows. The page is
    * cut from audit.event alone (an index walk in pk order) before the chain is joined, so
    * only the rows returned are looked up in audit.chain.
@@ -88,7 +103,7 @@ export class AuditEventRepository {
       where.push(`e.pk < $${params.length}`);
     }
     params.push(limit);
-    return this.dataSource.query(
+    return this.prepared(
       `SELECT ${EVENT_COLUMNS}
          FROM (SELECT * FROM audit.event e ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.pk DESC LIMIT $${params.length}) AS e
          LEFT JOIN audit.chain c ON ${CHAIN_OF_EVENT}
@@ -107,7 +122,7 @@ export class AuditEventRepository {
   }
 
   async findBySeq(seq: number): Promise<AuditEventRow | undefined> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.prepared<AuditEventRow>(
       `SELECT ${EVENT_COLUMNS} FROM audit.chain c JOIN audit.event e ON ${CHAIN_OF_EVENT} WHERE c.seq = $1`,
       [seq],
     );
@@ -116,7 +131,7 @@ export class AuditEventRepository {
 
   /** Events whose subject is the change, or whose data names it as `changeId`, oldest first. */
   async findAboutChange(changeId: string, limit: number): Promise<AuditEventRow[]> {
-    return this.dataSource.query(
+    return this.prepared(
       `WITH about AS (
          SELECT pk FROM audit.event WHERE subject_type = 'change' AND subject_id = $1
          UNION
@@ -132,8 +147,9 @@ export class AuditEventRepository {
    * after the last sealed event in the sealer's (tx, pk) order.
    */
   async chainState(): Promise<{ headSeq: number; pendingCount: number }> {
-    const [head] = await this.dataSource.query(
+    const [head] = await this.prepared<{ seq: string; tx: string; pk: string; recorded_at: Date }>(
       `SELECT c.seq, e.tx::text AS tx, e.pk, e.recorded_at FROM audit.chain c JOIN audit.event e ON ${CHAIN_OF_EVENT} ORDER BY c.seq DESC LIMIT 1`,
+      [],
     );
     if (!head) {
       const [row] = await this.dataSource.query('SELECT count(*) AS pending FROM audit.event');
@@ -156,12 +172,12 @@ export class AuditEventRepository {
 
   /** The chain head: the last sealed seq, 0 when nothing is sealed. */
   async headSeq(): Promise<number> {
-    const [row] = await this.dataSource.query('SELECT coalesce(max(seq), 0) AS head FROM audit.chain');
+    const [row] = await this.prepared<{ head: string }>('SELECT coalesce(max(seq), 0) AS head FROM audit.chain', []);
     return Number(row.head);
   }
 
   async hashAt(seq: number): Promise<Buffer | undefined> {
-    const [row] = await this.dataSource.query('SELECT hash FROM audit.chain WHERE seq = $1', [seq]);
+    const [row] = await this.prepared<{ hash: Buffer }>('SELECT hash FROM audit.chain WHERE seq = $1', [seq]);
     return row?.hash;
   }
 

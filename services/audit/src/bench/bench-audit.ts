@@ -26,7 +26,8 @@ import { canonicalJson } from '../chain/audit-chain.canonical';
  * append throughput with concurrent writers, chain verification, filtered newest-50 reads
  * and a full export, prints the figures and drops the database.
  * Env: DATABASE_URL, BENCH_EVENTS (1000000), BENCH_WRITERS (64), BENCH_APPEND_SECONDS (15),
- * BENCH_COMMIT_DELAY_US (500: the server's commit_delay for the group-commit runs).
+ * BENCH_COMMIT_DELAY_US (500: the server's commit_delay for the group-commit runs),
+ * BENCH_RETAINED_MONTHS (84: monthly partitions created before this month, as 7 years of retention leave).
  *
  * Appends, each for BENCH_APPEND_SECONDS with BENCH_WRITERS writers and synchronous_commit on:
  * one event per transaction inside a caller's transaction (BEGIN, INSERT, COMMIT: what every
@@ -40,6 +41,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 64);
 const APPEND_SECONDS = Number(process.env.BENCH_APPEND_SECONDS ?? 15);
 const COMMIT_DELAY_US = Number(process.env.BENCH_COMMIT_DELAY_US ?? 500);
+const RETAINED_MONTHS = Number(process.env.BENCH_RETAINED_MONTHS ?? 84);
 const ACTORS = 2000;
 const SUBJECTS = 100_000;
 
@@ -59,6 +61,15 @@ async function main(): Promise<void> {
   let sealer: AuditSealer | undefined;
   try {
     await runMigrations(url.toString(), auditMigrations);
+    // A deployment keeping 7 years has ~85 monthly partitions; queries that cannot prune pay for
+    // each one, so the reads below run against that many (the generated events all land in this month).
+    const setup = new Client({ connectionString: url.toString() });
+    await setup.connect();
+    await setup.query(`SELECT audit.create_month_partitions(((now() AT TIME ZONE 'UTC') - make_interval(months => $1))::date, (now() AT TIME ZONE 'UTC')::date)`, [
+      RETAINED_MONTHS,
+    ]);
+    figures.partitions = Number((await setup.query(`SELECT count(*) AS n FROM pg_inherits WHERE inhparent = 'audit.event'::regclass`)).rows[0].n);
+    await setup.end();
     // The sealer, generation and reads; each append run opens its own pool of WRITERS connections.
     dataSource = await new DataSource({ type: 'postgres', url: url.toString(), entities: auditEntities, logging: false, extra: { max: 4 } }).initialize();
     const signer = AuditSigner.generate();
