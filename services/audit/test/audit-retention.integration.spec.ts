@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { AuditException } from '../src/audit.exception';
 import { AuditChainProblem } from '../src/chain/audit-chain.verifier';
 import { addMonths, monthKey, monthStart } from '../src/chain/audit-month';
@@ -9,6 +12,8 @@ import { anEvent, startAuditFixture, tamper, type AuditFixture } from './support
 /** Old months with events, well beyond any retention: the test runs in 2026 or later. */
 const OLD_MONTHS = ['2024-01', '2024-02', '2024-03'];
 const PER_MONTH = 12;
+/** The operator's command as built (`npm test` builds the services first). */
+const PRUNE_SCRIPT = join(__dirname, '../dist/retention/prune-audit.js');
 
 describe('audit retention (integration)', () => {
   let f: AuditFixture;
@@ -122,6 +127,30 @@ describe('audit retention (integration)', () => {
     const result = await verifyAuditExport([JSON.stringify(forged), ...lines.slice(1)]);
     expect(result.firstBroken).toMatchObject({ seq: 36, problem: AuditChainProblem.FORGED_CHECKPOINT });
   });
+
+  it('runs as the operator command: dry run, prune, refusal of a short retention', () => {
+    expect(existsSync(PRUNE_SCRIPT)).toBe(true);
+    const run = (args: string[], env: Record<string, string>) =>
+      spawnSync(process.execPath, [PRUNE_SCRIPT, ...args], { env: { PATH: process.env.PATH!, DATABASE_URL: f.db.url, NODE_ENV: 'test', ...env }, encoding: 'utf8' });
+
+    const missingOperator = run([], {});
+    expect(missingOperator.status).toBe(1);
+    expect(missingOperator.stderr).toContain('--operator is required');
+
+    const tooShort = run(['--operator', 'Olga Operator'], { GATEHOUSE_AUDIT_RETENTION_MONTHS: '6' });
+    expect(tooShort.status).toBe(1);
+    expect(tooShort.stderr).toContain('GATEHOUSE_AUDIT_RETENTION_MONTHS="6": must be at least 12');
+
+    const dry = run(['--operator', 'Olga Operator', '--dry-run'], { GATEHOUSE_AUDIT_RETENTION_MONTHS: '24' });
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toContain('dry run: would remove 2024-01, 2024-02, 2024-03, 2024-04 (36 events, up to seq 36); nothing was removed');
+
+    const done = run(['--operator', 'Olga Operator', '--ticket', 'CHG-9'], { GATEHOUSE_AUDIT_RETENTION_MONTHS: '24' });
+    expect(done.stderr).toBe('');
+    expect(done.status).toBe(0);
+    expect(done.stdout).toContain('the log now starts at seq 37, anchored by the month seal of 2024-04');
+    expect(done.stdout).toContain('verification of what is kept: valid');
+  }, 120_000); // four runs of a Node process that loads the audit service
 
   it('refuses a retention shorter than 12 months, and removes nothing', async () => {
     await expect(prune({ retentionMonths: 6 })).rejects.toThrow(/kept at least 12 whole months; a prune keeping 6 is refused/);
