@@ -45,9 +45,10 @@ interface ChainHead {
   pk: string;
   /**
    * Set once the clock passed the end of `month`: a transaction id taken after that instant
-   * (`at`). Every transaction with a later id started writing after the month ended, and
-   * `recorded_at` is read after the id is taken, so none of them can record into `month`:
-   * when all transactions up to `xid` have ended, the month is complete.
+   * (`at`). Every transaction with a later id got it after the month ended, and an event's
+   * `recorded_at` is read only once its transaction has an id (see the column's default), so
+   * none of them can record into `month`: when all transactions up to `xid` have ended, the
+   * month is complete.
    */
   closing?: { xid: bigint; at: Date };
   checkpointSeq: number;

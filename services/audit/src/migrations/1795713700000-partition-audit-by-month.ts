@@ -21,9 +21,9 @@ const EVENT_COLUMNS = `id, occurred_at, actor_kind, actor_id, actor_display_name
  * PartitionAuditByMonth1795713700000 partitions the audit log by month, so that retention can
  * remove whole months by dropping partitions instead of deleting rows (which the triggers refuse).
  *
- * - `audit.event` gains `recorded_at` (server clock at insert, `clock_timestamp()`; the column
- *   follows `tx`, so the inserting transaction's id is taken before the clock is read — the
- *   sealer's month closing relies on it) and is range-partitioned by it, one partition a month
+ * - `audit.event` gains `recorded_at` (server clock at insert, `clock_timestamp()`, read only
+ *   after the inserting transaction has its id — the CASE evaluates pg_current_xact_id() first;
+ *   the sealer's month closing relies on it) and is range-partitioned by it, one partition a month
  *   (UTC). `audit.chain` carries the event's `recorded_at` and is partitioned the same way: a
  *   sealed event and its chain row always sit in the same month. The sealer seals month by month,
  *   so each month is one contiguous seq range, closed by a signed month seal.
@@ -65,7 +65,7 @@ export class PartitionAuditByMonth1795713700000 implements MigrationInterface {
         pk bigint NOT NULL DEFAULT nextval('audit.event_pk_sequence'),
         id uuid NOT NULL,
         tx xid8 NOT NULL DEFAULT pg_current_xact_id(),
-        recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        recorded_at timestamptz NOT NULL DEFAULT (CASE WHEN pg_current_xact_id() IS NOT NULL THEN clock_timestamp() END),
         occurred_at timestamptz NOT NULL,
         actor_kind text NOT NULL CHECK (actor_kind IN ('USER', 'TOKEN', 'SYSTEM')),
         actor_id text NOT NULL,
