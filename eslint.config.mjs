@@ -22,7 +22,7 @@ export default tseslint.config(
               message: "Import another service only through its public index ('@gatehouse/<service>').",
             },
             {
-              regex: '^(\\.\\./)+(shared|identity|pipelines|policy|audit|api|cli)/',
+              regex: '^(\\.\\./)+(shared|identity|pipelines|policy|audit|integrations|api|cli)/',
               message: "Do not reach into another service by path; import '@gatehouse/<service>'.",
             },
           ],

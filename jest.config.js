@@ -18,7 +18,7 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(?:.*/node_modules/)?(?:${esm.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   moduleNameMapper: {
-    '^@gatehouse/(shared|identity|pipelines|policy|audit|api|cli)$': '<rootDir>/services/$1/src/index.ts',
+    '^@gatehouse/(shared|identity|pipelines|policy|audit|integrations|api|cli)$': '<rootDir>/services/$1/src/index.ts',
   },
   globalSetup: '<rootDir>/services/shared/src/testing/jest-global-setup.ts',
   globalTeardown: '<rootDir>/services/shared/src/testing/jest-global-teardown.ts',

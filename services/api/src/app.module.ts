@@ -8,14 +8,14 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { AuditModule } from '@gatehouse/audit';
 import { IdentityModule } from '@gatehouse/identity';
+import { IntegrationsModule } from '@gatehouse/integrations';
 import { PipelinesModule } from '@gatehouse/pipelines';
 import { PolicyModule } from '@gatehouse/policy';
-import { ConfigModule, flattenErrors, formatGraphQLError, statusFor, validationExceptionFactory, type Config } from '@gatehouse/shared';
+import { ConfigModule, MetricsModule, flattenErrors, formatGraphQLError, statusFor, validationExceptionFactory, type Config } from '@gatehouse/shared';
 import type { FastifyReply } from 'fastify';
 import { NoSchemaIntrospectionCustomRule, type ExecutionResult, type GraphQLError, type ValidationRule } from 'graphql';
 import { HttpDomainExceptionFilter } from './errors/http-exception.filter';
 import { HealthController } from './health/health.controller';
-import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { allEntities } from './migrations';
 
@@ -40,6 +40,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule,
         TypeOrmModule.forRoot({
           type: 'postgres',
           url: databaseUrl,
@@ -72,10 +73,10 @@ export class AppModule {
         PipelinesModule,
         PolicyModule,
         AuditModule,
+        IntegrationsModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [
-        { provide: Metrics, useValue: new Metrics() },
         { provide: APP_FILTER, useClass: HttpDomainExceptionFilter },
         {
           provide: APP_PIPE,

@@ -234,7 +234,7 @@ describe('change windows over HTTP GraphQL', () => {
 
     it('gives promotions the policy input window.* from the service', async () => {
       const window = await api.app.get(ChangeWindowService).policyInputAt('windows-app', 'prod', new Date('2026-03-28T12:00:00Z'));
-      expect(window).toEqual({ frozen: true, freeze: 'weekend', inChangeWindow: true, localTime: '12:00', dayOfWeek: 'sat' });
+      expect(window).toEqual({ frozen: true, freeze: 'weekend', name: 'weekend', inChangeWindow: true, localTime: '12:00', dayOfWeek: 'sat' });
     });
   });
 });

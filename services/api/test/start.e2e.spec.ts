@@ -103,6 +103,20 @@ describe('npm start on the embedded database (real start path)', () => {
       { name: 'prod', regulated: true },
     ]);
 
+    // The demo history went through the real services: decided by the repository's policies and audited.
+    const history = await graphql(apiPort, '{ promotions(first: 100) { edges { node { application version environment state emergency } } } }');
+    const promotions = (history.data!.promotions as { edges: { node: Record<string, unknown> }[] }).edges.map((e) => e.node);
+    expect(promotions).toEqual(
+      expect.arrayContaining([
+        { application: 'payments-api', version: '1.4.0', environment: 'prod', state: 'DEPLOYED', emergency: false },
+        { application: 'payments-api', version: '1.5.0', environment: 'prod', state: 'PENDING_APPROVAL', emergency: false },
+        { application: 'mobile-banking', version: '2.3.0', environment: 'prod', state: 'DEPLOYED', emergency: false },
+        { application: 'fraud-scoring', version: '0.9.0', environment: 'staging', state: 'DENIED', emergency: false },
+        { application: 'fraud-scoring', version: '0.8.2', environment: 'staging', state: 'ROLLED_BACK', emergency: false },
+        { application: 'mobile-banking', version: '2.3.1', environment: 'prod', state: 'DEPLOYED', emergency: true },
+      ]),
+    );
+
     const created = await graphql(apiPort, 'mutation { createApplication(input: { name: "kept-across-restarts", team: "qa", environments: [{ name: "dev", tier: DEVELOPMENT }] }) { id } }');
     expect(created.errors).toBeUndefined();
 

@@ -6,3 +6,4 @@ export { loginAction, logoutAction, whoamiAction } from './login/login.actions';
 export { appCreateAction, appListAction, parseEnvironmentSpec } from './application/application.actions';
 export { changeRegisterAction } from './change/change.actions';
 export { evidenceAttachAction } from './evidence/evidence.actions';
+export { promoteAction, voteAction, deployReportAction, statusAction, waitAction, parseDuration, progressLine, WAIT_EXIT, GATE_OPEN, GATE_CLOSED, type PromotionView } from './promotion/promotion.actions';

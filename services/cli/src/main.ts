@@ -5,6 +5,7 @@ import { registerChangeCommands } from './change/change.commands';
 import { registerEvidenceCommands } from './evidence/evidence.commands';
 import { registerLoginCommands } from './login/login.commands';
 import { registerPolicyCommands } from './policy/policy.commands';
+import { registerPromotionCommands } from './promotion/promotion.commands';
 
 /** `gatehouse`: the command line for platform teams, CI and auditors. */
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerApplicationCommands(program);
   registerChangeCommands(program);
   registerEvidenceCommands(program);
+  registerPromotionCommands(program);
   registerPolicyCommands(program);
   registerAuditCommands(program);
   return program;

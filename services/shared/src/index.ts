@@ -17,3 +17,4 @@ export * from './canonical-json';
 export * from './testing/free-port';
 export * from './errors/http-status';
 export * from './database/postgres-errors';
+export * from './metrics/metrics';

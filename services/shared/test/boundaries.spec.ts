@@ -11,7 +11,8 @@ const ALLOWED: Record<string, string[]> = {
   identity: ['shared', 'audit'],
   policy: ['shared', 'audit'],
   pipelines: ['shared', 'audit', 'identity', 'policy'],
-  api: ['shared', 'identity', 'pipelines', 'policy', 'audit'],
+  integrations: ['shared', 'audit', 'identity', 'pipelines', 'policy'],
+  api: ['shared', 'identity', 'pipelines', 'policy', 'audit', 'integrations'],
   cli: ['shared', 'policy', 'audit'],
 };
 

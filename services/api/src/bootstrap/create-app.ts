@@ -8,10 +8,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { Config, LogLevel } from '@gatehouse/shared';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { ErrorCode } from '@gatehouse/shared';
+import { ErrorCode, Metrics } from '@gatehouse/shared';
 import { LogController, type FastifyRequest } from 'fastify';
 import { AppModule } from '../app.module';
-import { Metrics } from '../metrics/metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -41,6 +40,20 @@ const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
   silent: [],
 };
 
+const draining = new WeakSet<object>();
+
+/**
+ * Stops taking requests and waits for those in flight: the listener closes (new connections are
+ * refused), idle kept-alive connections close at once, and each in-flight request's answer closes
+ * its connection. Call it before `app.close()`, whose shutdown hooks (the audit sealer's final
+ * sealing among them) then run with no request left that could still write an event.
+ */
+export async function drainHttp(app: NestFastifyApplication): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  draining.add(fastify);
+  await fastify.close();
+}
+
 /** Builds the API (Fastify + Nest) with structured JSON logs and request ids, initialised but not listening. */
 export async function createApp(config: Config, databaseUrl: string): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -52,6 +65,7 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ne
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
     logger: new ConsoleLogger({ json: true, logLevels: NEST_LEVELS[config.logLevel] }),
     abortOnError: false, // throw, so the caller reports why instead of the process exiting silently
+    rawBody: true, // request.rawBody: incoming webhooks verify their HMAC signature over the exact bytes
   });
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie);
@@ -91,7 +105,12 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ne
     metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.requestSeconds.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
-  app.enableShutdownHooks();
+  fastify.addHook('onSend', async (request, reply) => {
+    // While draining, every answer closes its connection: a kept-alive socket would otherwise
+    // hold the server open until its keep-alive timeout (72 s), past Kubernetes' grace period.
+    if (draining.has(fastify)) reply.header('connection', 'close');
+  });
+  // No enableShutdownHooks(): main.ts owns SIGTERM/SIGINT, so that requests drain before the hooks run.
   await app.init();
   await fastify.ready();
   return app;

@@ -1,9 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IdentityBootstrap } from '@gatehouse/identity';
-import { DemoSeeder } from '@gatehouse/pipelines';
+import { DemoPromotions, DemoSeeder } from '@gatehouse/pipelines';
 import { runMigrations, type Config } from '@gatehouse/shared';
 import { allMigrations } from '../migrations';
-import { createApp } from './create-app';
+import { createApp, drainHttp } from './create-app';
 import { resolveDatabase } from './database';
 
 /** RunningServer is a started API: where it listens and how to stop it cleanly. */
@@ -32,7 +32,10 @@ export async function startServer(config: Config, log: (line: string) => void = 
     const seedDemo = config.demoData === 'true' || (config.demoData === 'auto' && database.embedded);
     if (seedDemo) {
       await app.get(IdentityBootstrap).seedDemoUsers();
-      if (await app.get(DemoSeeder).seedIfEmpty()) log('Seeded the demo bank on an empty database');
+      if (await app.get(DemoSeeder).seedIfEmpty()) {
+        await app.get(DemoPromotions).seed();
+        log('Seeded the demo bank on an empty database');
+      }
       log('Demo users (demo only, password "gatehouse-demo"): admin, viewer, dev, policy, auditor, emergency, lead-1, lead-2, cab-chair');
     }
     await app.listen({ port: config.port, host: config.host });
@@ -44,7 +47,20 @@ export async function startServer(config: Config, log: (line: string) => void = 
       url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
       databaseUrl: database.url,
       embedded: database.embedded,
-      stop: () => (stopped ??= app.close().finally(() => database.stop())),
+      // In flight requests finish first, then the shutdown hooks run: the audit sealer (if this
+      // process is the leader) seals every committed event and signs the head before the pool closes.
+      stop: () =>
+        (stopped ??= (async () => {
+          try {
+            await drainHttp(app);
+          } finally {
+            try {
+              await app.close();
+            } finally {
+              await database.stop();
+            }
+          }
+        })()),
     };
   } catch (error) {
     await database.stop();

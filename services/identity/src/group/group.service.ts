@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { pageRequest, toConnection, type Principal, isUniqueViolation } from '@gatehouse/shared';
 import { recordIdentityEvent } from '../identity-audit';
 import { IdentityErrorReason, IdentityException } from '../identity.exception';
@@ -30,8 +31,9 @@ export class GroupService {
   }
 
   /** The groups a user belongs to now (what approval eligibility is decided on). */
-  groupsOf(userId: string): Promise<string[]> {
-    return this.groups.groupsOf(userId);
+  /** The names of the groups a user belongs to; pass a transaction's manager to read inside it. */
+  groupsOf(userId: string, manager?: EntityManager): Promise<string[]> {
+    return this.groups.groupsOf(userId, manager);
   }
 
   async create(input: CreateGroupInput, principal: Principal, requestId: string | null): Promise<Group> {

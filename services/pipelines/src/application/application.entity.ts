@@ -1,3 +1,4 @@
+import { ApplicationTier } from './application-tier';
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { EnvironmentEntity } from '../environment/environment.entity';
 
@@ -12,6 +13,13 @@ export class ApplicationEntity {
 
   @Column({ type: 'text' })
   team: string;
+
+  /** Business criticality; policies read it (lower-cased) as `application.tier`. */
+  @Column({ type: 'text', default: 'STANDARD' })
+  tier: ApplicationTier;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  tags: string[];
 
   @Column({ type: 'text', default: '' })
   description: string;

@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Connection } from '@gatehouse/shared';
 import { Environment, toEnvironmentModel } from '../environment/environment.model';
+import { ApplicationTier } from './application-tier';
 import type { ApplicationEntity } from './application.entity';
 
 /** Application is a deployable unit owned by a team, with its pipeline of environments. */
@@ -17,6 +18,12 @@ export class Application {
 
   @Field()
   description: string;
+
+  @Field(() => ApplicationTier, { description: 'Business criticality; policies read it as `application.tier`.' })
+  tier: ApplicationTier;
+
+  @Field(() => [String], { description: 'Free-form tags; policies read them as `application.tags`.' })
+  tags: string[];
 
   @Field({ description: 'Archived applications keep their history but accept no new changes.' })
   archived: boolean;
@@ -40,6 +47,8 @@ export function toApplicationModel(entity: ApplicationEntity): Application {
     name: entity.name,
     team: entity.team,
     description: entity.description,
+    tier: entity.tier,
+    tags: [...entity.tags],
     archived: entity.archivedAt !== null,
     archivedAt: entity.archivedAt,
     createdAt: entity.createdAt,

@@ -11,6 +11,7 @@ import { ApplicationRepository } from './application.repository';
 import type { ArchiveApplicationInput } from './dto/archive-application.input';
 import type { CreateApplicationInput } from './dto/create-application.input';
 import type { UpdateEnvironmentInput } from './dto/update-environment.input';
+import { ApplicationTier } from './application-tier';
 
 
 /** ApplicationService registers applications and keeps their pipelines. */
@@ -36,6 +37,8 @@ export class ApplicationService {
           name: input.name,
           team: input.team,
           description: input.description ?? '',
+          tier: input.tier ?? ApplicationTier.STANDARD,
+          tags: [...new Set(input.tags ?? [])],
           archivedAt: null,
           environments: input.environments.map((environment, position) =>
             Object.assign(new EnvironmentEntity(), {
@@ -43,6 +46,7 @@ export class ApplicationService {
               tier: environment.tier,
               regulated: environment.regulated ?? false,
               timezone: environment.timezone ?? 'UTC',
+              approvalTimeoutHours: environment.approvalTimeoutHours ?? 24,
               position,
             }),
           ),
@@ -55,7 +59,12 @@ export class ApplicationService {
           requestId,
           subject: { type: 'application', id: saved.id },
           application: saved.name,
-          data: { team: model.team, environments: model.environments.map(({ name, regulated, tier, timezone }) => ({ name, regulated, tier, timezone })) },
+          data: {
+            team: model.team,
+            tier: model.tier,
+            tags: model.tags,
+            environments: model.environments.map(({ name, regulated, tier, timezone, approvalTimeoutHours }) => ({ name, regulated, tier, timezone, approvalTimeoutHours })),
+          },
         });
         return model;
       });
@@ -83,9 +92,10 @@ export class ApplicationService {
       ...(input.regulated != null && { regulated: input.regulated }),
       ...(input.tier != null && { tier: input.tier }),
       ...(input.timezone != null && { timezone: input.timezone }),
+      ...(input.approvalTimeoutHours != null && { approvalTimeoutHours: input.approvalTimeoutHours }),
     };
     if (Object.keys(changes).length === 0) {
-      throw new ValidationException([{ path: 'input', message: 'must change at least one of regulated, tier, timezone' }]);
+      throw new ValidationException([{ path: 'input', message: 'must change at least one of regulated, tier, timezone, approvalTimeoutHours' }]);
     }
     return this.applications.transaction(async (manager) => {
       const application = await this.applications.findByNameForUpdate(input.application, manager);
@@ -102,7 +112,7 @@ export class ApplicationService {
           { application: application.name, environment: input.environment },
         );
       }
-      const before = { regulated: environment.regulated, tier: environment.tier, timezone: environment.timezone };
+      const before = { regulated: environment.regulated, tier: environment.tier, timezone: environment.timezone, approvalTimeoutHours: environment.approvalTimeoutHours };
       Object.assign(environment, changes);
       await this.applications.saveEnvironment(environment, manager);
       await recordAuditEvent(manager, {
@@ -112,7 +122,10 @@ export class ApplicationService {
         subject: { type: 'environment', id: environment.id },
         application: application.name,
         environment: environment.name,
-        data: { before, after: { regulated: environment.regulated, tier: environment.tier, timezone: environment.timezone } },
+        data: {
+          before,
+          after: { regulated: environment.regulated, tier: environment.tier, timezone: environment.timezone, approvalTimeoutHours: environment.approvalTimeoutHours },
+        },
       });
       return toApplicationModel(application);
     });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { recordAuditEvent } from '@gatehouse/audit';
 import { ValidationException, isUniqueViolation, type FieldProblem, type Principal } from '@gatehouse/shared';
 import { DateTime } from 'luxon';
@@ -126,10 +127,19 @@ export class ChangeWindowService {
     return { at, frozen: input.frozen, name: input.freeze, allowed: input.inChangeWindow, localTime: input.localTime, dayOfWeek: input.dayOfWeek };
   }
 
-  /** The policy input's `window.*` for one environment at `at`. */
-  async policyInputAt(application: string, environment: string, at: Date): Promise<WindowPolicyInput> {
-    const ref = requireEnvironment(await this.windows.findEnvironment(application, environment), { application, environment });
-    const windows = await this.windows.active(ref.environmentId!);
+  /**
+   * The policy input's `window.*` for an environment known by id and time zone (a promotion has
+   * both), read without locking anything; pass a transaction's manager to read inside it.
+   */
+  async policyInputForEnvironment(environmentId: string, timezone: string, at: Date, manager?: EntityManager): Promise<WindowPolicyInput> {
+    const windows = await this.windows.active(environmentId, manager);
+    return toWindowPolicyInput(windowStateAt(windows, timezone, at), timezone, at);
+  }
+
+  /** The policy input's `window.*` for one environment at `at`; pass a transaction's manager to read inside it. */
+  async policyInputAt(application: string, environment: string, at: Date, manager?: EntityManager): Promise<WindowPolicyInput> {
+    const ref = requireEnvironment(await this.windows.findEnvironment(application, environment, manager), { application, environment });
+    const windows = await this.windows.active(ref.environmentId!, manager);
     return toWindowPolicyInput(windowStateAt(windows, ref.timezone!, at), ref.timezone!, at);
   }
 }

@@ -126,6 +126,7 @@ describe(toWindowPolicyInput.name, () => {
     expect(toWindowPolicyInput(state, LONDON, at('2026-07-17T15:00:00Z'))).toEqual({
       frozen: true,
       freeze: 'weekend',
+      name: 'weekend',
       inChangeWindow: true,
       localTime: '16:00',
       dayOfWeek: 'fri',

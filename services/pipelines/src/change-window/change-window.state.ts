@@ -35,6 +35,8 @@ export interface ChangeWindowState {
 export interface WindowPolicyInput {
   frozen: boolean;
   freeze: string | null;
+  /** The same as `freeze`: the name of the window that freezes the environment, or null. */
+  name: string | null;
   inChangeWindow: boolean;
   localTime: string;
   dayOfWeek: 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
@@ -89,6 +91,7 @@ export function toWindowPolicyInput(state: ChangeWindowState, timezone: string, 
   return {
     frozen: state.frozen,
     freeze: state.name,
+    name: state.name,
     inChangeWindow: state.allowed,
     localTime: local.toFormat('HH:mm'),
     dayOfWeek: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const)[local.weekday - 1]!,

@@ -25,11 +25,13 @@ export class ChangeService {
   /**
    * Registers a change. The same content again returns the existing change (no new row, no
    * audit event); the same version with other content is a CONFLICT naming the fields that differ.
+   * Pass `manager` to run inside the caller's transaction (a webhook that registers and attaches as one).
    */
-  async register(input: RegisterChangeInput, principal: Principal, requestId: string | null): Promise<Change> {
+  async register(input: RegisterChangeInput, principal: Principal, requestId: string | null, manager?: EntityManager): Promise<Change> {
     const content = changeContentOf(input);
     const contentHash = changeContentHash(content);
-    return this.changes.transaction(async (manager) => {
+    const inTransaction = <T>(work: (manager: EntityManager) => Promise<T>) => (manager ? work(manager) : this.changes.transaction(work));
+    return inTransaction(async (manager) => {
       const application = await this.changes.findApplicationForShare(input.application, manager);
       if (!application) {
         throw new ChangeException(ChangeErrorReason.APPLICATION_NOT_FOUND, `No application named "${input.application}".`, {

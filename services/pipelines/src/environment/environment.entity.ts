@@ -33,6 +33,10 @@ export class EnvironmentEntity {
   @Column({ type: 'text' })
   timezone: string;
 
+  /** How long a promotion into this environment may wait for its approvals before it expires. */
+  @Column({ name: 'approval_timeout_hours', type: 'int', default: 24 })
+  approvalTimeoutHours: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -22,6 +22,9 @@ export class Environment {
 
   @Field({ description: 'IANA time zone in which change windows of this environment are read.' })
   timezone: string;
+
+  @Field(() => Int, { description: 'Hours a promotion into this environment may wait for its approvals before it expires (default 24).' })
+  approvalTimeoutHours: number;
 }
 
 export function toEnvironmentModel(entity: EnvironmentEntity): Environment {
@@ -32,5 +35,6 @@ export function toEnvironmentModel(entity: EnvironmentEntity): Environment {
     regulated: entity.regulated,
     tier: entity.tier,
     timezone: entity.timezone,
+    approvalTimeoutHours: entity.approvalTimeoutHours,
   };
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { recordAuditEvent } from '@gatehouse/audit';
 import { ValidationException, pageRequest, toConnection, type Principal } from '@gatehouse/shared';
+import type { EntityManager } from 'typeorm';
 import { changeNotFound } from '../change/change.service';
 import { ChangeRepository } from '../change/change.repository';
 import type { AttachEvidenceInput } from './dto/attach-evidence.input';
@@ -9,6 +10,14 @@ import { EvidenceKind } from './evidence-kind';
 import { evidencePayloadOf } from './evidence.payload';
 import { toEvidenceModel, type CheckEvidence, type Evidence, type EvidenceConnection } from './evidence.model';
 import { EvidenceRepository } from './evidence.repository';
+
+/** What an attachment added, for listeners acting inside its transaction. */
+export type EvidenceAttachedListener = (
+  manager: EntityManager,
+  attached: { changeId: string; evidenceId: string; kind: EvidenceKind },
+  principal: Principal,
+  requestId: string | null,
+) => Promise<void>;
 
 /** EvidenceService attaches evidence to changes (insert-only) and reads the current and past reports. */
 @Injectable()
@@ -18,10 +27,12 @@ export class EvidenceService {
     private readonly changes: ChangeRepository,
   ) {}
 
-  async attach(input: AttachEvidenceInput, principal: Principal, requestId: string | null): Promise<Evidence> {
+  /** Attaches evidence; pass `manager` to run inside the caller's transaction. */
+  async attach(input: AttachEvidenceInput, principal: Principal, requestId: string | null, manager?: EntityManager): Promise<Evidence> {
     const { payload, problems } = evidencePayloadOf(input);
     if (payload === null) throw new ValidationException(problems);
-    return this.changes.transaction(async (manager) => {
+    const inTransaction = <T>(work: (manager: EntityManager) => Promise<T>) => (manager ? work(manager) : this.changes.transaction(work));
+    return inTransaction(async (manager) => {
       const change = await this.changes.findById(input.change, manager);
       if (!change) throw changeNotFound(input.change);
       const row = await this.evidence.insert(
@@ -44,9 +55,20 @@ export class EvidenceService {
         application: change.application,
         data: { evidenceId: row.id, version: change.version, kind: input.kind, payload, source: row.source, url: row.url },
       });
+      for (const listener of this.attachedListeners) await listener(manager, { changeId: change.id, evidenceId: row.id, kind: input.kind }, principal, requestId);
       return toEvidenceModel(row);
     });
   }
+
+  /**
+   * Registers work to do inside the transaction of every attachment (promotions pending for the
+   * change are re-decided on the new evidence). A listener that throws rolls the attachment back.
+   */
+  onAttached(listener: EvidenceAttachedListener): void {
+    this.attachedListeners.push(listener);
+  }
+
+  private readonly attachedListeners: EvidenceAttachedListener[] = [];
 
   /** The newest evidence of each kind (and of each check name) of a change. */
   async current(changeId: string): Promise<Evidence[]> {

@@ -135,3 +135,10 @@ export async function* scanDecisionInputs(
     }));
   }
 }
+
+/** Reads back the exact input document a decision stored, with its hash; null when there is none. */
+export async function readDecisionInput(db: Queryable, id: string): Promise<{ input: unknown; inputHash: string } | null> {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  const rows: { input: unknown; input_hash: string }[] = await db.query('SELECT input, input_hash FROM policy.decision_input WHERE id = $1', [id]);
+  return rows[0] ? { input: rows[0].input, inputHash: rows[0].input_hash } : null;
+}

@@ -98,7 +98,7 @@ export const POLICY_INPUT_SCHEMA = {
       properties: {
         environment: { type: 'string' },
         regulated: { type: 'boolean', description: 'True for environments under regulatory control (e.g. PCI DSS, SOX).' },
-        tier: { type: 'string', enum: ['production', 'staging', 'development'] },
+        tier: { type: 'string', enum: ['production', 'staging', 'testing', 'development'] },
         timezone: { type: 'string', description: 'IANA timezone of the environment, e.g. Europe/Zurich.' },
       },
     },
@@ -110,6 +110,7 @@ export const POLICY_INPUT_SCHEMA = {
       properties: {
         frozen: { type: 'boolean', description: 'True during a freeze.' },
         freeze: { type: ['string', 'null'], description: 'Name of the active freeze, e.g. year-end.' },
+        name: { type: ['string', 'null'], description: 'The same as freeze: the name of the window that freezes the environment (outside-allowed-hours outside every allowed window), or null.' },
         inChangeWindow: { type: 'boolean', description: 'True inside an allowed change window.' },
         localTime: { type: 'string', pattern: '^[0-2][0-9]:[0-5][0-9]$', description: 'HH:MM in the environment timezone.' },
         dayOfWeek: { type: 'string', enum: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] },

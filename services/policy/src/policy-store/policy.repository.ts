@@ -93,6 +93,17 @@ export class PolicyRepository {
     );
   }
 
+  /** Which version governs one environment now, without reading its document: one indexed read. */
+  async activeVersionOf(environment: string, manager: EntityManager = this.dataSource.manager): Promise<{ name: string; version: number; content_hash: string } | null> {
+    const rows: { name: string; version: number; content_hash: string }[] = await manager.query(
+      `SELECT a.policy_name AS name, a.version, v.content_hash
+         FROM (SELECT policy_name, version FROM policy.activation WHERE environment = $1 ORDER BY id DESC LIMIT 1) a
+         JOIN policy.policy_version v ON v.name = a.policy_name AND v.version = a.version`,
+      [environment],
+    );
+    return rows[0] ?? null;
+  }
+
   /** Serialises activations of these environments until the transaction ends. */
   async lockEnvironments(environments: string[], manager: EntityManager): Promise<void> {
     for (const environment of [...environments].sort()) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { recordAuditEvent, recordAuditEvents, type AuditEventInput } from '@gatehouse/audit';
 import { ValidationException, pageRequest, toConnection, type Principal } from '@gatehouse/shared';
+import type { EntityManager } from 'typeorm';
 import { compilePolicy, type CompiledPolicy } from '../decision/compiled-policy';
 import { evaluatePolicy } from '../decision/decision.evaluator';
 import { inputHash } from '../decision-input/decision-input.store';
@@ -22,6 +23,15 @@ import {
 } from './policy.model';
 import { PolicyRepository, type PolicyRow } from './policy.repository';
 import { assertPolicyInput, parsePolicySource } from './policy-source';
+
+/** What an activation changed, for listeners that act inside its transaction. */
+export interface PolicyActivation {
+  policy: string;
+  version: number;
+  environments: string[];
+}
+
+export type ActivationListener = (manager: EntityManager, activation: PolicyActivation, actor: Actor, requestId: string | null) => Promise<void>;
 
 type Actor = Principal['actor'];
 
@@ -157,10 +167,25 @@ export class PolicyService {
         });
       }
       await recordAuditEvents(manager, events);
+      const activated = events.map((event) => event.environment!);
+      if (activated.length > 0) {
+        for (const listener of this.activationListeners) await listener(manager, { policy: input.name, version: input.version, environments: activated }, actor, requestId);
+      }
       return version;
     });
     return this.toVersionModel(row);
   }
+
+  /**
+   * Registers work to do inside the transaction of every activation that changes what governs
+   * some environments (the pipelines service re-decides pending promotions there). A listener
+   * that throws rolls the activation back.
+   */
+  onActivation(listener: ActivationListener): void {
+    this.activationListeners.push(listener);
+  }
+
+  private readonly activationListeners: ActivationListener[] = [];
 
   /**
    * GitOps bootstrap: when no version of this policy was ever activated, activates this one for
@@ -182,19 +207,23 @@ export class PolicyService {
    * The policy version governing an environment now, compiled, for deciding a promotion; null
    * when nothing governs it. Fails closed for a regulated target governed by a policy that may
    * not govern regulated environments (an activation declared the environment unregulated).
+   * Pass the caller's transaction to see an activation it made itself.
    */
-  async activeFor(environment: string, targetRegulated: boolean): Promise<CompiledPolicy | null> {
-    const [activation] = await this.policies.currentActivations({ environments: [environment] });
-    if (!activation) return null;
-    const row = await this.findVersionRow(activation.policy_name, activation.version);
-    if (targetRegulated && (row.document.appliesTo.regulated !== true || row.document.default === 'allow')) {
+  async activeFor(environment: string, targetRegulated: boolean, manager?: EntityManager): Promise<CompiledPolicy | null> {
+    const active = await this.policies.activeVersionOf(environment, manager);
+    if (!active) return null;
+    // The document is read (and compiled) once per version and process; after that one small read decides.
+    const policy =
+      this.compiled.get(`${active.name}@${active.version}#${active.content_hash}`) ??
+      this.compile((await this.policies.findVersion(active.name, active.version, manager)) ?? (await this.findVersionRow(active.name, active.version)));
+    if (targetRegulated && (policy.document.appliesTo.regulated !== true || policy.document.default === 'allow')) {
       throw new PolicyStoreException(
         PolicyStoreErrorReason.REGULATED_ENVIRONMENT,
-        `Environment "${environment}" is regulated but is governed by policy "${row.name}" version ${row.version}, which does not declare appliesTo.regulated; activate a regulated policy for it.`,
-        { environment, policy: row.name, version: row.version },
+        `Environment "${environment}" is regulated but is governed by policy "${policy.name}" version ${policy.version}, which does not declare appliesTo.regulated; activate a regulated policy for it.`,
+        { environment, policy: policy.name, version: policy.version },
       );
     }
-    return this.compile(row);
+    return policy;
   }
 
   /** Decides on one input document with one version, with an explanation of every rule; stores nothing. */

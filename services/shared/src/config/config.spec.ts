@@ -36,6 +36,15 @@ describe(loadConfig.name, () => {
     });
   });
 
+  it('reads the promotion settings, with a 48 h emergency review by the change advisory board by default', () => {
+    expect(loadConfig({}).promotions).toEqual({ emergencyReviewHours: 48, emergencyReviewGroups: ['change-advisory-board'], expirySweepSeconds: 30 });
+    expect(loadConfig({ GATEHOUSE_EMERGENCY_REVIEW_HOURS: '12', GATEHOUSE_EMERGENCY_REVIEW_GROUPS: 'cab, risk' }).promotions).toMatchObject({
+      emergencyReviewHours: 12,
+      emergencyReviewGroups: ['cab', 'risk'],
+    });
+    expect(() => loadConfig({ GATEHOUSE_EMERGENCY_REVIEW_GROUPS: 'Not A Group' })).toThrow(/GATEHOUSE_EMERGENCY_REVIEW_GROUPS/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 4000, databaseUrl: undefined });
   });

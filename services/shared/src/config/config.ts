@@ -97,6 +97,13 @@ const schema = z.object({
   GATEHOUSE_DEMO_DATA: z
     .enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' })
     .default('auto'),
+  GATEHOUSE_EMERGENCY_REVIEW_HOURS: z.coerce.number({ error: 'must be a number' }).min(1, 'must be at least 1').max(720, 'must be at most 720').default(48),
+  GATEHOUSE_EMERGENCY_REVIEW_GROUPS: z
+    .string()
+    .trim()
+    .refine((value) => value.split(',').every((group) => /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(group.trim())), 'must be comma-separated group names, e.g. "change-advisory-board"')
+    .default('change-advisory-board'),
+  GATEHOUSE_EXPIRY_SWEEP_SECONDS: z.coerce.number({ error: 'must be a number' }).min(1, 'must be at least 1').max(3600, 'must be at most 3600').default(30),
 });
 
 /** Config is the validated, typed process configuration, read once at start. */
@@ -139,6 +146,14 @@ export interface Config {
   };
   /** Seed the demo bank on an empty database: `auto` seeds only on the embedded database. */
   demoData: 'auto' | 'true' | 'false';
+  promotions: {
+    /** Hours within which a break-glass promotion must be reviewed after the fact. */
+    emergencyReviewHours: number;
+    /** Who reviews a break-glass promotion when the policy would have required no approvals. */
+    emergencyReviewGroups: string[];
+    /** How often pending promotions past their expiry are moved to EXPIRED. */
+    expirySweepSeconds: number;
+  };
 }
 
 /** ConfigError lists every bad environment variable at once, so one restart fixes them all. */
@@ -180,6 +195,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPostgresPort: v.EMBEDDED_POSTGRES_PORT,
     logLevel: v.LOG_LEVEL,
     demoData: v.GATEHOUSE_DEMO_DATA,
+    promotions: {
+      emergencyReviewHours: v.GATEHOUSE_EMERGENCY_REVIEW_HOURS,
+      emergencyReviewGroups: v.GATEHOUSE_EMERGENCY_REVIEW_GROUPS.split(',').map((group) => group.trim()),
+      expirySweepSeconds: v.GATEHOUSE_EXPIRY_SWEEP_SECONDS,
+    },
     bootstrapToken: v.GATEHOUSE_BOOTSTRAP_TOKEN,
     policiesDir: v.GATEHOUSE_POLICIES_DIR,
     publicUrl: v.GATEHOUSE_PUBLIC_URL?.replace(/\/+$/, ''),

@@ -1,7 +1,8 @@
-import { Field, InputType } from '@nestjs/graphql';
+import { Field, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsEnum, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsIanaTimeZone, IsSlug } from '@gatehouse/shared';
+import { ApplicationTier } from '../application-tier';
 import { EnvironmentTier } from '../../environment/environment-tier';
 
 /** EnvironmentInput describes one stage of a new application's pipeline. */
@@ -26,6 +27,13 @@ export class EnvironmentInput {
   @IsOptional()
   @IsIanaTimeZone()
   timezone?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Hours a promotion may wait for approvals before it expires, 1 to 720. Default 24.' })
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of hours' })
+  @Min(1, { message: 'must be at least 1 hour' })
+  @Max(720, { message: 'must be at most 720 hours (30 days)' })
+  approvalTimeoutHours?: number | null;
 }
 
 /** CreateApplicationInput registers an application with its environments in promotion order. */
@@ -44,6 +52,18 @@ export class CreateApplicationInput {
   @IsString()
   @MaxLength(2000, { message: 'must be at most 2000 characters' })
   description?: string | null;
+
+  @Field(() => ApplicationTier, { nullable: true, description: 'Business criticality. Default STANDARD.' })
+  @IsOptional()
+  @IsEnum(ApplicationTier)
+  tier?: ApplicationTier | null;
+
+  @Field(() => [String], { nullable: true, description: 'Free-form tags (slugs), at most 20. Default none.' })
+  @IsOptional()
+  @ArrayMaxSize(20, { message: 'must list at most 20 tags' })
+  @Matches(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, { each: true, message: 'each tag must be lowercase letters, digits and inner hyphens' })
+  @MaxLength(63, { each: true, message: 'each tag must be at most 63 characters' })
+  tags?: string[] | null;
 
   @Field(() => [EnvironmentInput], { description: 'In promotion order: the first is where every change starts.' })
   @ArrayMinSize(1, { message: 'must list at least one environment' })

@@ -1,5 +1,5 @@
-import { Field, InputType } from '@nestjs/graphql';
-import { IsBoolean, IsEnum, IsOptional } from 'class-validator';
+import { Field, InputType, Int } from '@nestjs/graphql';
+import { IsBoolean, IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsIanaTimeZone, IsSlug } from '@gatehouse/shared';
 import { EnvironmentTier } from '../../environment/environment-tier';
 
@@ -28,4 +28,11 @@ export class UpdateEnvironmentInput {
   @IsOptional()
   @IsIanaTimeZone()
   timezone?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Hours a promotion may wait for approvals before it expires, 1 to 720.' })
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of hours' })
+  @Min(1, { message: 'must be at least 1 hour' })
+  @Max(720, { message: 'must be at most 720 hours (30 days)' })
+  approvalTimeoutHours?: number;
 }

@@ -1,0 +1,2 @@
+/** Injection token of the IntegrationsConfig. */
+export const INTEGRATIONS_CONFIG = Symbol('INTEGRATIONS_CONFIG');
