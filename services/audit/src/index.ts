@@ -2,6 +2,7 @@ import type { MigrationClass } from '@gatehouse/shared';
 import { AuditChainEntity, AuditEventEntity } from './audit-event/audit-event.entity';
 import { CreateAuditSchema1795704428503 } from './migrations/1795704428503-create-audit-schema';
 import { CreateAuditEventChain1795704700000 } from './migrations/1795704700000-create-audit-event-chain';
+import { PartitionAuditByMonth1795713700000 } from './migrations/1795713700000-partition-audit-by-month';
 
 export { AuditModule } from './audit.module';
 export { AuditException, AuditErrorReason } from './audit.exception';
@@ -28,7 +29,11 @@ export type { ExportHeader, ExportEventLine, ExportCheckpointLine, ExportEndLine
 export { AUDIT_DATA_SOURCE, AUDIT_SEALER_OPTIONS, AUDIT_SIGNER } from './audit.tokens';
 
 /** The audit service's migrations, oldest first. */
-export const auditMigrations: MigrationClass[] = [CreateAuditSchema1795704428503, CreateAuditEventChain1795704700000];
+export const auditMigrations: MigrationClass[] = [
+  CreateAuditSchema1795704428503,
+  CreateAuditEventChain1795704700000,
+  PartitionAuditByMonth1795713700000,
+];
 
 /** The audit service's TypeORM entities. */
 export const auditEntities: Function[] = [AuditEventEntity, AuditChainEntity];

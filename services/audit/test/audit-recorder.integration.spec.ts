@@ -1,5 +1,7 @@
+import { Client } from 'pg';
+import { createTestDatabase } from '@gatehouse/shared';
 import { AuditErrorReason } from '../src/audit.exception';
-import { recordAuditEvent } from '../src/audit-event/audit-event.recorder';
+import { AuditRecorder, recordAuditEvent } from '../src/audit-event/audit-event.recorder';
 import { AuditSealer } from '../src/chain/audit-sealer';
 import { anEvent, startAuditFixture, type AuditFixture } from './support/audit-fixture';
 
@@ -37,6 +39,35 @@ describe('recordAuditEvent (integration)', () => {
       'action must be a dotted lower-case name such as promotion.requested, got "Created"',
       'subject.type is required',
     ]);
+  });
+
+  it('records a standalone event as its own committed statement, and refuses an invalid one', async () => {
+    const recorder = new AuditRecorder(f.dataSource);
+    const recorded = await recorder.recordStandalone(anEvent({ action: 'session.login-failed' }));
+    const rows = await f.dataSource.query('SELECT id, action FROM audit.event');
+    expect(rows).toEqual([{ id: recorded.id, action: 'session.login-failed' }]);
+    await expect(recorder.recordStandalone(anEvent({ action: 'Nope' }))).rejects.toMatchObject({ reason: AuditErrorReason.INVALID_EVENT });
+    f.sealer.start();
+    await f.waitUntilSealed();
+    expect(await f.repository.chainState()).toEqual({ headSeq: 1, pendingCount: 0 });
+  });
+
+  it('is not held back by a transaction left open in another database on the same server', async () => {
+    const other = await createTestDatabase('gatehouse_audit_other');
+    const client = new Client({ connectionString: other.url });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_current_xact_id()'); // holds a transaction id, as a write would
+      await f.record([anEvent(), anEvent()]);
+      f.sealer.start();
+      await f.waitUntilSealed();
+      expect(await f.repository.chainState()).toEqual({ headSeq: 2, pendingCount: 0 });
+      await client.query('ROLLBACK');
+    } finally {
+      await client.end();
+      await other.drop();
+    }
   });
 
   it('shows an event as pending until it is sealed', async () => {

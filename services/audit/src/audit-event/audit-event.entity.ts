@@ -10,8 +10,12 @@ export class AuditEventEntity {
   @PrimaryColumn({ type: 'bigint' })
   pk: string;
 
-  @Column({ type: 'uuid', unique: true })
+  @Column({ type: 'uuid' })
   id: string;
+
+  /** When the row was inserted (server clock): the partition key, one partition a month. */
+  @PrimaryColumn({ name: 'recorded_at', type: 'timestamptz' })
+  recordedAt: Date;
 
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt: Date;
@@ -59,8 +63,12 @@ export class AuditChainEntity {
   @PrimaryColumn({ type: 'bigint' })
   seq: string;
 
-  @Column({ name: 'event_pk', type: 'bigint', unique: true })
+  @Column({ name: 'event_pk', type: 'bigint' })
   eventPk: string;
+
+  /** The event's recorded_at: the chain is partitioned by the event's month too. */
+  @PrimaryColumn({ name: 'event_recorded_at', type: 'timestamptz' })
+  eventRecordedAt: Date;
 
   @Column({ type: 'bytea' })
   canonical: Buffer;

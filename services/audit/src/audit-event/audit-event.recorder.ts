@@ -31,8 +31,15 @@ export async function recordAuditEvents(manager: EntityManager, events: AuditEve
   }
   if (events.length === 0) return [];
   const rows = events.map(normalize);
-  const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
-  await manager.query(INSERT, [
+  await manager.query(INSERT, insertParameters(rows));
+  return rows.map((row) => ({ id: row.id, occurredAt: row.occurredAt }));
+}
+
+type NormalizedEvent = ReturnType<typeof normalize>;
+
+function insertParameters(rows: NormalizedEvent[]): unknown[][] {
+  const column = <K extends keyof NormalizedEvent>(key: K) => rows.map((row) => row[key]);
+  return [
     column('id'),
     column('occurredAt'),
     column('actorKind'),
@@ -47,8 +54,7 @@ export async function recordAuditEvents(manager: EntityManager, events: AuditEve
     column('environment'),
     column('data'),
     column('requestId'),
-  ]);
-  return rows.map((row) => ({ id: row.id, occurredAt: row.occurredAt }));
+  ];
 }
 
 /** Records one event inside the caller's transaction; see recordAuditEvents. */
@@ -73,8 +79,15 @@ export class AuditRecorder {
     return recordAuditEvents(manager, events);
   }
 
-  recordStandalone(event: AuditEventInput): Promise<RecordedAuditEvent> {
-    return this.dataSource.transaction((manager) => recordAuditEvent(manager, event));
+  /**
+   * Records an event that is the whole action, as one INSERT statement: PostgreSQL runs a lone
+   * statement as its own transaction, so the event is committed (durably) when this resolves,
+   * in one round trip instead of three (BEGIN, INSERT, COMMIT).
+   */
+  async recordStandalone(event: AuditEventInput): Promise<RecordedAuditEvent> {
+    const row = normalize(event);
+    await this.dataSource.query(INSERT, insertParameters([row]));
+    return { id: row.id, occurredAt: row.occurredAt };
   }
 }
 

@@ -31,8 +31,14 @@ export const EVENT_ONLY_COLUMNS = `e.pk, e.id, e.occurred_at, e.actor_kind, e.ac
 /** The select list that yields an AuditEventRow from EVENTS_WITH_CHAIN. */
 export const EVENT_COLUMNS = `${EVENT_ONLY_COLUMNS}, c.seq, c.canonical, c.prev_hash, c.hash, c.sealed_at`;
 
+/**
+ * The join condition of an event and its chain row. Both tables are partitioned by the event's
+ * month, so the join names the partition key too: PostgreSQL then probes one partition, not all.
+ */
+export const CHAIN_OF_EVENT = 'c.event_pk = e.pk AND c.event_recorded_at = e.recorded_at';
+
 /** Events with their chain position, if sealed (`c.seq IS NULL`: pending). */
-export const EVENTS_WITH_CHAIN = 'audit.event e LEFT JOIN audit.chain c ON c.event_pk = e.pk';
+export const EVENTS_WITH_CHAIN = `audit.event e LEFT JOIN audit.chain c ON ${CHAIN_OF_EVENT}`;
 
 /** The document the sealer hashes for a row at a given position. */
 export function toSealedDocument(row: AuditEventRow, seq: number): SealedEventDocument {

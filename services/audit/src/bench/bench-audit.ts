@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { runMigrations } from '@gatehouse/shared';
 import { auditEntities, auditMigrations } from '../index';
-import { recordAuditEvents } from '../audit-event/audit-event.recorder';
+import { AuditRecorder, recordAuditEvents } from '../audit-event/audit-event.recorder';
 import { AuditActorKind, type AuditEventInput } from '../audit-event/audit-event.types';
 import { AuditEventRepository } from '../audit-event/audit-event.repository';
 import { AuditEventService } from '../audit-event/audit-event.service';
@@ -25,12 +25,23 @@ import { canonicalJson } from '../chain/audit-chain.canonical';
  * Creates a throwaway database on DATABASE_URL's server, generates a history, measures
  * append throughput with concurrent writers, chain verification, filtered newest-50 reads
  * and a full export, prints the figures and drops the database.
- * Env: DATABASE_URL, BENCH_EVENTS (1000000), BENCH_WRITERS (64), BENCH_APPEND_SECONDS (15).
+ * Env: DATABASE_URL, BENCH_EVENTS (1000000), BENCH_WRITERS (64), BENCH_APPEND_SECONDS (15),
+ * BENCH_COMMIT_DELAY_US (500: the server's commit_delay for the group-commit runs),
+ * BENCH_RETAINED_MONTHS (84: monthly partitions created before this month, as 7 years of retention leave).
+ *
+ * Appends, each for BENCH_APPEND_SECONDS with BENCH_WRITERS writers and synchronous_commit on:
+ * one event per transaction inside a caller's transaction (BEGIN, INSERT, COMMIT: what every
+ * audited action does), the same with PostgreSQL's group commit (commit_delay/commit_siblings,
+ * a server setting, set here on the writers' sessions only), a standalone event (one INSERT
+ * statement = one durable commit, AuditRecorder.recordStandalone) without and with group
+ * commit, and 10 and 50 events per transaction.
  */
 const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 64);
 const APPEND_SECONDS = Number(process.env.BENCH_APPEND_SECONDS ?? 15);
+const COMMIT_DELAY_US = Number(process.env.BENCH_COMMIT_DELAY_US ?? 500);
+const RETAINED_MONTHS = Number(process.env.BENCH_RETAINED_MONTHS ?? 84);
 const ACTORS = 2000;
 const SUBJECTS = 100_000;
 
@@ -50,13 +61,23 @@ async function main(): Promise<void> {
   let sealer: AuditSealer | undefined;
   try {
     await runMigrations(url.toString(), auditMigrations);
-    dataSource = await new DataSource({ type: 'postgres', url: url.toString(), entities: auditEntities, logging: false, extra: { max: WRITERS + 2 } }).initialize();
+    // A deployment keeping 7 years has ~85 monthly partitions; queries that cannot prune pay for
+    // each one, so the reads below run against that many (the generated events all land in this month).
+    const setup = new Client({ connectionString: url.toString() });
+    await setup.connect();
+    await setup.query(`SELECT audit.create_month_partitions(((now() AT TIME ZONE 'UTC') - make_interval(months => $1))::date, (now() AT TIME ZONE 'UTC')::date)`, [
+      RETAINED_MONTHS,
+    ]);
+    figures.partitions = Number((await setup.query(`SELECT count(*) AS n FROM pg_inherits WHERE inhparent = 'audit.event'::regclass`)).rows[0].n);
+    await setup.end();
+    // The sealer, generation and reads; each append run opens its own pool of WRITERS connections.
+    dataSource = await new DataSource({ type: 'postgres', url: url.toString(), entities: auditEntities, logging: false, extra: { max: 4 } }).initialize();
     const signer = AuditSigner.generate();
     const repository = new AuditEventRepository(dataSource);
     sealer = new AuditSealer(dataSource, signer, { checkpointEveryEvents: 1000, checkpointEverySeconds: 60, batchSize: 10_000 });
 
     await generate(dataSource, sealer, repository);
-    await append(dataSource, repository);
+    await append(url.toString(), repository);
     await sealer.stop();
     // This server runs with autovacuum off; a production one analyzes on its own.
     await dataSource.query('VACUUM ANALYZE audit.event, audit.chain, audit.checkpoint');
@@ -110,10 +131,38 @@ async function generate(dataSource: DataSource, sealer: AuditSealer, repository:
   say(`generated: insert ${round(inserted)} s, seal ${round(sealedIn)} s (${Math.round(EVENTS / sealedIn)} events/s)`);
 }
 
-/** WRITERS concurrent writers, each committing transactions that hold one event, for APPEND_SECONDS; the sealer runs meanwhile. */
-async function append(dataSource: DataSource, repository: AuditEventRepository): Promise<void> {
-  for (const perTransaction of [1, 10, 50]) {
-    say(`append: ${WRITERS} writers, ${perTransaction} event(s) per transaction, ${APPEND_SECONDS} s, synchronous_commit on...`);
+/** AppendRun is one append measurement: how events are written, and on which connections. */
+interface AppendRun {
+  key: string;
+  perTransaction: number;
+  /** `transaction`: recordAuditEvents inside dataSource.transaction (BEGIN, INSERT, COMMIT); `standalone`: recordStandalone (one INSERT). */
+  mode: 'transaction' | 'standalone';
+  groupCommit: boolean;
+}
+
+const APPEND_RUNS: AppendRun[] = [
+  { key: 'appendOneEventPerTransaction', perTransaction: 1, mode: 'transaction', groupCommit: false },
+  { key: 'appendOneEventPerTransactionGroupCommit', perTransaction: 1, mode: 'transaction', groupCommit: true },
+  { key: 'appendStandaloneEvent', perTransaction: 1, mode: 'standalone', groupCommit: false },
+  { key: 'appendStandaloneEventGroupCommit', perTransaction: 1, mode: 'standalone', groupCommit: true },
+  { key: 'append10EventsPerTransaction', perTransaction: 10, mode: 'transaction', groupCommit: false },
+  { key: 'append50EventsPerTransaction', perTransaction: 50, mode: 'transaction', groupCommit: false },
+];
+
+/** WRITERS concurrent writers, each committing events for APPEND_SECONDS per run; the sealer runs meanwhile. */
+async function append(url: string, repository: AuditEventRepository): Promise<void> {
+  for (const run of APPEND_RUNS) {
+    const { perTransaction } = run;
+    // With group commit, a committing backend waits commit_delay µs when at least commit_siblings
+    // others are in a transaction, so one WAL flush covers them all (a server setting; set here
+    // on the writers' sessions only).
+    const options = run.groupCommit ? { options: `-c commit_delay=${COMMIT_DELAY_US} -c commit_siblings=5` } : {};
+    const dataSource = await new DataSource({ type: 'postgres', url, entities: auditEntities, logging: false, extra: { max: WRITERS, ...options } }).initialize();
+    const recorder = new AuditRecorder(dataSource);
+    say(
+      `append: ${WRITERS} writers, ${run.mode === 'standalone' ? 'standalone events (one INSERT each)' : `${perTransaction} event(s) per transaction`}` +
+        `${run.groupCommit ? `, commit_delay=${COMMIT_DELAY_US}µs` : ''}, ${APPEND_SECONDS} s, synchronous_commit on...`,
+    );
     let committed = 0;
     let transactions = 0;
     const latencies: number[] = [];
@@ -126,7 +175,8 @@ async function append(dataSource: DataSource, repository: AuditEventRepository):
         while (Date.now() < stopAt) {
           const events: AuditEventInput[] = Array.from({ length: perTransaction }, () => benchEvent(writer, n++));
           const t = process.hrtime.bigint();
-          await dataSource.transaction((manager) => recordAuditEvents(manager, events));
+          if (run.mode === 'standalone') await recorder.recordStandalone(events[0]!);
+          else await dataSource.transaction((manager) => recordAuditEvents(manager, events));
           latencies.push(seconds(t) * 1000);
           committed += perTransaction;
           transactions++;
@@ -134,16 +184,18 @@ async function append(dataSource: DataSource, repository: AuditEventRepository):
       }),
     );
     const elapsed = seconds(start);
+    await dataSource.destroy();
     const drainStart = process.hrtime.bigint();
     while ((await repository.chainState()).pendingCount > 0) await sleep(5);
     const drain = seconds(drainStart);
     const sealedDuring = (await repository.chainState()).headSeq - before;
     latencies.sort((a, b) => a - b);
     const load = loadavg()[0];
-    const key = perTransaction === 1 ? 'appendOneEventPerTransaction' : `append${perTransaction}EventsPerTransaction`;
-    figures[key] = {
+    figures[run.key] = {
       writers: WRITERS,
+      mode: run.mode,
       eventsPerTransaction: perTransaction,
+      commitDelayUs: run.groupCommit ? COMMIT_DELAY_US : 0,
       seconds: round(elapsed),
       events: committed,
       transactions,

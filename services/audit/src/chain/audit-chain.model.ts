@@ -1,4 +1,5 @@
 import { Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import type { RetentionAnchorRow } from '../audit-event/audit-event.repository';
 import { AuditChainProblem, type ChainVerificationResult } from './audit-chain.verifier';
 
 registerEnumType(AuditChainProblem, { name: 'AuditChainProblem', description: 'What broke at the first broken position of the audit chain.' });
@@ -29,14 +30,54 @@ export class AuditCheckpointSummaryModel {
   keyId: string;
 }
 
+/** AuditRetentionAnchorModel says which events retention removed and which signed month seal verification starts from. */
+@ObjectType('AuditRetentionAnchor')
+export class AuditRetentionAnchorModel {
+  @Field(() => Int, { description: 'The last removed seq; the kept chain starts at cutSeq + 1.' })
+  cutSeq: number;
+
+  @Field({ description: 'Hex chain hash at cutSeq: the prevHash of the first kept event.' })
+  cutHash: string;
+
+  @Field({ description: 'The month (YYYY-MM, UTC) whose signed month seal the cut is at.' })
+  sealMonth: string;
+
+  @Field({ description: 'Key id that signed the month seal.' })
+  sealKeyId: string;
+
+  @Field({ description: 'The first month kept (YYYY-MM): events recorded before it were removed.' })
+  keptFrom: string;
+
+  @Field(() => GraphQLISODateTime)
+  prunedAt: Date;
+
+  @Field(() => Int)
+  retentionMonths: number;
+
+  @Field({ description: 'Who ran the prune.' })
+  operator: string;
+
+  @Field(() => String, { nullable: true })
+  ticket: string | null;
+}
+
 /** AuditChainVerificationModel is the result of checking a range of the chain. */
 @ObjectType('AuditChainVerification')
 export class AuditChainVerificationModel {
   @Field()
   valid: boolean;
 
-  @Field(() => Int, { description: 'First sealed seq in the log (1), or 0 when nothing is sealed.' })
+  @Field(() => Int, { description: 'First sealed seq kept in the log (1, or the first after the retention cut), or 0 when nothing is sealed.' })
   sealedFrom: number;
+
+  @Field(() => Int, { description: 'The first seq that was not removed by retention: 1 when nothing was ever pruned.' })
+  prunedBefore: number;
+
+  @Field(() => AuditRetentionAnchorModel, {
+    nullable: true,
+    description: 'When events were pruned: the retention anchor verification started from (a signed month seal, checked as part of the verification).',
+  })
+  retentionAnchor: AuditRetentionAnchorModel | null;
 
   @Field(() => Int, { description: 'The chain head: the last sealed seq.' })
   sealedTo: number;
@@ -95,11 +136,28 @@ export class AuditPublicKeyModel extends AuditSigningKeyModel {
 export function toVerificationModel(
   result: ChainVerificationResult,
   state: { headSeq: number; pendingCount: number },
+  anchor?: RetentionAnchorRow,
 ): AuditChainVerificationModel {
+  const prunedBefore = anchor ? Number(anchor.cut_seq) + 1 : 1;
+  const { anchoredBy: _anchoredBy, ...rest } = result;
   return {
-    ...result,
-    sealedFrom: state.headSeq > 0 ? 1 : 0,
+    ...rest,
+    sealedFrom: state.headSeq >= prunedBefore ? prunedBefore : 0,
     sealedTo: state.headSeq,
     pendingCount: state.pendingCount,
+    prunedBefore,
+    retentionAnchor: anchor
+      ? {
+          cutSeq: Number(anchor.cut_seq),
+          cutHash: anchor.cut_hash.toString('hex'),
+          sealMonth: anchor.seal_month,
+          sealKeyId: anchor.seal_key_id,
+          keptFrom: anchor.kept_from,
+          prunedAt: anchor.pruned_at,
+          retentionMonths: anchor.retention_months,
+          operator: anchor.operator,
+          ticket: anchor.ticket,
+        }
+      : null,
   };
 }

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AUDIT_MIN_RETENTION_MONTHS } from '@gatehouse/shared';
 import { AUDIT_SIGNER } from '../audit.tokens';
 import { AuditErrorReason, AuditException } from '../audit.exception';
-import { AuditEventRepository, type CheckpointRow } from '../audit-event/audit-event.repository';
+import { AuditEventRepository, type CheckpointRow, type RetentionAnchorRow } from '../audit-event/audit-event.repository';
+import type { MonthSeal } from '../checkpoint/audit-month-seal';
 import type { AuditSigner } from '../checkpoint/audit-signer';
 import { AuditPublicKeyModel, toVerificationModel, type AuditChainVerificationModel } from './audit-chain.model';
 import { ChainVerifier, type ChainCheckpoint, type TrustedCheckpoint } from './audit-chain.verifier';
@@ -39,9 +41,19 @@ export class AuditChainService {
    * loads while the current one is hashed), and names the first broken seq.
    */
   async verify(request: VerifyChainRequest = {}): Promise<AuditChainVerificationModel> {
-    const fromSeq = request.fromSeq ?? 1;
+    // After a prune, the log starts after the retention anchor's month seal.
+    const anchor = await this.events.latestRetentionAnchor();
+    const prunedBefore = anchor ? Number(anchor.cut_seq) + 1 : 1;
+    const fromSeq = request.fromSeq ?? prunedBefore;
     if (!Number.isSafeInteger(fromSeq) || fromSeq < 1) {
       throw new AuditException(AuditErrorReason.INVALID_RANGE, `fromSeq must be at least 1, got ${fromSeq}`, { fields: [{ path: 'input.fromSeq', message: 'must be at least 1' }] });
+    }
+    if (anchor && fromSeq < prunedBefore) {
+      throw new AuditException(
+        AuditErrorReason.INVALID_RANGE,
+        `seq 1–${prunedBefore - 1} were removed by retention on ${anchor.pruned_at.toISOString()} (events recorded before ${anchor.kept_from}); verify from seq ${prunedBefore}`,
+        { fields: [{ path: 'input.fromSeq', message: `must be at least ${prunedBefore} (earlier events were pruned)` }] },
+      );
     }
     if (request.toSeq != null && request.toSeq < fromSeq) {
       throw new AuditException(AuditErrorReason.INVALID_RANGE, `toSeq (${request.toSeq}) is before fromSeq (${fromSeq})`, { fields: [{ path: 'input.toSeq', message: 'must not be before fromSeq' }] });
@@ -53,14 +65,16 @@ export class AuditChainService {
     const toHead = request.toSeq == null || request.toSeq >= state.headSeq;
     const toSeq = toHead ? state.headSeq : request.toSeq!;
     const checkpoints = toHead ? stored : stored.filter((c) => Number(c.seq) <= toSeq);
+    const fromAnchor = anchor !== undefined && fromSeq === prunedBefore;
     const [keys, previous, anchorHash] = await Promise.all([
       this.events.signingKeys(),
       fromSeq > 1 ? this.events.checkpointBefore(fromSeq) : Promise.resolve(undefined),
-      fromSeq > 1 ? this.events.hashAt(fromSeq - 1) : Promise.resolve(undefined),
+      fromAnchor ? Promise.resolve(anchor.cut_hash) : fromSeq > 1 ? this.events.hashAt(fromSeq - 1) : Promise.resolve(undefined),
     ]);
     const verifier = new ChainVerifier({
       fromSeq,
       anchorHash,
+      retentionAnchor: fromAnchor ? { seal: toMonthSeal(anchor), now: new Date(), minimumMonths: AUDIT_MIN_RETENTION_MONTHS } : undefined,
       publicKeys: new Map(keys.map((k) => [k.key_id, k.public_key_pem])),
       checkpoints: checkpoints.map(toChainCheckpoint),
       previousCheckpoint: previous ? toChainCheckpoint(previous) : undefined,
@@ -69,11 +83,11 @@ export class AuditChainService {
     const checkColumns = request.checkColumns ?? true;
     if (!checkColumns) {
       const mustReturn = [...checkpoints.map((c) => Number(c.seq)), ...(request.trusted ?? []).map((t) => t.seq)];
-      await this.verifyInDatabase(verifier, fromSeq, toSeq, mustReturn, request.rangeSize ?? RANGE);
-      return toVerificationModel(verifier.finish(), state);
+      if (!verifier.isBroken) await this.verifyInDatabase(verifier, fromSeq, toSeq, mustReturn, request.rangeSize ?? RANGE);
+      return toVerificationModel(verifier.finish(), state, anchor);
     }
     let next = fromSeq;
-    let batch = next <= toSeq ? this.events.sealedRange(next, toSeq, BATCH, checkColumns) : Promise.resolve([]);
+    let batch = next <= toSeq && !verifier.isBroken ? this.events.sealedRange(next, toSeq, BATCH, checkColumns) : Promise.resolve([]);
     while (true) {
       const rows = await batch;
       if (rows.length === 0) break;
@@ -87,7 +101,7 @@ export class AuditChainService {
         break;
       }
     }
-    return toVerificationModel(verifier.finish(), state);
+    return toVerificationModel(verifier.finish(), state, anchor);
   }
 
   /**
@@ -135,6 +149,18 @@ export class AuditChainService {
       knownKeys,
     };
   }
+}
+
+/** The month seal a retention anchor cut at, as the verifier checks it. */
+export function toMonthSeal(anchor: RetentionAnchorRow): MonthSeal {
+  return {
+    month: anchor.seal_month,
+    lastSeq: Number(anchor.seal_last_seq),
+    hash: anchor.seal_hash,
+    keyId: anchor.seal_key_id,
+    payloadBytes: anchor.seal_payload,
+    signature: anchor.seal_signature,
+  };
 }
 
 export function toChainCheckpoint(row: CheckpointRow): ChainCheckpoint {

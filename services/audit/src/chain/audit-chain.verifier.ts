@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { chainHash, GENESIS_HASH } from './audit-chain.canonical';
 import { checkpointSignatureValid, parseCheckpointPayload } from '../checkpoint/audit-checkpoint';
+import { monthSealProblem, type MonthSeal } from '../checkpoint/audit-month-seal';
 
 /** AuditChainProblem names what broke at the first broken position. */
 export enum AuditChainProblem {
@@ -28,6 +29,11 @@ export enum AuditChainProblem {
   TRUNCATED = 'TRUNCATED',
   /** An export file ends before its footer, or its lines are not an export. */
   INCOMPLETE_EXPORT = 'INCOMPLETE_EXPORT',
+  /**
+   * The start of the log is gone, but not by a retention prune: the retention anchor does not
+   * match a genuine month seal, or the month it cuts at is younger than the minimum retention.
+   */
+  UNSANCTIONED_PRUNE = 'UNSANCTIONED_PRUNE',
 }
 
 /** ChainEntry is one sealed event as the verifier needs it. */
@@ -79,6 +85,17 @@ export interface ChainVerificationResult {
   unsignedTail: number;
   keyIds: string[];
   firstBroken: ChainBreak | null;
+  /** The month seal verification started after, when events before it were removed by retention. */
+  anchoredBy: { month: string; lastSeq: number; keyId: string } | null;
+}
+
+/** RetentionAnchorSeal: the month seal a prune cut at, which verification of what is kept starts from. */
+export interface RetentionAnchorSeal {
+  seal: MonthSeal;
+  /** The verifier's clock, for the minimum-retention check. */
+  now: Date;
+  /** Retention never removes a month younger than this (12). */
+  minimumMonths: number;
 }
 
 /** ChainVerifierOptions: the range's anchor and the keys checkpoints may be signed with. */
@@ -96,6 +113,8 @@ export interface ChainVerifierOptions {
   /** The checkpoint right before the range, if any, so the first in-range one can be linked to it. */
   previousCheckpoint?: ChainCheckpoint;
   trusted?: TrustedCheckpoint[];
+  /** When events before `fromSeq` were pruned: the month seal at the cut (its hash must be `anchorHash`). */
+  retentionAnchor?: RetentionAnchorSeal;
 }
 
 /**
@@ -118,6 +137,7 @@ export class ChainVerifier {
   private checkpointsChecked = 0;
   private lastCheckpoint: ChainVerificationResult['lastCheckpoint'] = null;
   private readonly keyIds = new Set<string>();
+  private anchoredBy: ChainVerificationResult['anchoredBy'] = null;
 
   constructor(private readonly options: ChainVerifierOptions) {
     this.expectedSeq = options.fromSeq;
@@ -125,6 +145,37 @@ export class ChainVerifier {
     this.checkpoints = [...options.checkpoints].sort((a, b) => a.seq - b.seq);
     this.previousCheckpoint = options.previousCheckpoint;
     this.trusted = new Map((options.trusted ?? []).map((t) => [t.seq, t.hash]));
+    if (options.retentionAnchor) this.checkRetentionAnchor(options.retentionAnchor);
+  }
+
+  /**
+   * A pruned log starts after a month seal: it must be genuine, signed by a known (or the
+   * pinned) key, cut exactly where the kept chain starts, and close a month old enough that the
+   * minimum retention allowed removing it. Anything else means the start was removed by someone
+   * other than a retention prune.
+   */
+  private checkRetentionAnchor(anchor: RetentionAnchorSeal): void {
+    const cut = this.options.fromSeq - 1;
+    const { seal } = anchor;
+    const problem = monthSealProblem(seal, this.options.publicKeys, { pinnedKeyIds: this.options.pinnedKeyIds, now: anchor.now, minimumMonths: anchor.minimumMonths });
+    if (problem) {
+      this.fail({
+        seq: cut,
+        problem: problem.kind === 'unknown-key' ? AuditChainProblem.UNKNOWN_SIGNING_KEY : problem.kind === 'forged' ? AuditChainProblem.FORGED_CHECKPOINT : AuditChainProblem.UNSANCTIONED_PRUNE,
+        message: problem.message,
+      });
+      return;
+    }
+    if (seal.lastSeq !== cut || !this.options.anchorHash || !seal.hash.equals(this.options.anchorHash)) {
+      this.fail({
+        seq: cut,
+        problem: AuditChainProblem.UNSANCTIONED_PRUNE,
+        message: `the retention anchor cuts at seq ${cut}, but the month seal of ${seal.month} vouches for seq ${seal.lastSeq} with another hash: events were removed other than by a retention prune`,
+      });
+      return;
+    }
+    this.anchoredBy = { month: seal.month, lastSeq: seal.lastSeq, keyId: seal.keyId };
+    this.keyIds.add(seal.keyId);
   }
 
   /**
@@ -279,6 +330,7 @@ export class ChainVerifier {
       unsignedTail: this.lastCheckpoint ? lastSeq - this.lastCheckpoint.seq : this.eventsChecked,
       keyIds: [...this.keyIds].sort(),
       firstBroken: this.broken,
+      anchoredBy: this.anchoredBy,
     };
   }
 

@@ -21,6 +21,22 @@ export interface ExportHeader {
   publicKeys: { keyId: string; algorithm: 'Ed25519'; publicKeyPem: string }[];
   /** The checkpoint before fromSeq, so the first checkpoint in the file can be linked to it. */
   previousCheckpoint: ExportCheckpointLine | null;
+  /**
+   * When the file starts where retention cut the log: the signed month seal at the cut, which
+   * the offline verifier checks (genuine, at fromSeq - 1, hash = anchorHash, old enough).
+   * Absent in files written before retention existed.
+   */
+  retention?: ExportRetentionAnchor | null;
+}
+
+/** ExportRetentionAnchor: which events retention removed, and the month seal the file's chain continues from. */
+export interface ExportRetentionAnchor {
+  prunedBefore: number;
+  keptFrom: string;
+  prunedAt: string;
+  operator: string;
+  ticket: string | null;
+  seal: { month: string; lastSeq: number; hash: string; keyId: string; payload: string; signature: string };
 }
 
 /** ExportEventLine carries one sealed event exactly as hashed. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditErrorReason, AuditException } from '../audit.exception';
-import { AuditEventRepository, type CheckpointRow } from '../audit-event/audit-event.repository';
+import { AuditEventRepository, type CheckpointRow, type RetentionAnchorRow } from '../audit-event/audit-event.repository';
 import { GENESIS_HASH } from '../chain/audit-chain.canonical';
 import {
   CSV_COLUMNS,
@@ -11,6 +11,7 @@ import {
   type ExportEndLine,
   type ExportEventLine,
   type ExportHeader,
+  type ExportRetentionAnchor,
 } from './audit-export.format';
 
 /** ExportFormat: JSONL (verifiable offline) or CSV (for spreadsheets; not verifiable). */
@@ -38,8 +39,9 @@ export class AuditExportService {
   constructor(private readonly events: AuditEventRepository) {}
 
   async *lines(request: ExportRequest): AsyncGenerator<string> {
-    const state = await this.events.chainState();
-    const range = await this.range(request, state.headSeq);
+    const [state, anchor] = await Promise.all([this.events.chainState(), this.events.latestRetentionAnchor()]);
+    const prunedBefore = anchor ? Number(anchor.cut_seq) + 1 : 1;
+    const range = await this.range(request, state.headSeq, prunedBefore);
     if (request.format === 'csv') {
       yield `${CSV_COLUMNS.join(',')}\r\n`;
       if (!range) return;
@@ -52,17 +54,18 @@ export class AuditExportService {
       return;
     }
 
-    const fromSeq = range?.fromSeq ?? 1;
+    const fromSeq = range?.fromSeq ?? prunedBefore;
+    const fromAnchor = anchor !== undefined && fromSeq === prunedBefore;
     let toSeq = range?.toSeq ?? 0;
     if (range) {
       const signedEnd = await this.events.firstCheckpointFrom(toSeq);
       if (signedEnd && Number(signedEnd.seq) <= state.headSeq) toSeq = Number(signedEnd.seq);
     }
-    const [keys, checkpoints, previous, anchor] = await Promise.all([
+    const [keys, checkpoints, previous, anchorHash] = await Promise.all([
       this.events.signingKeys(),
       range ? this.events.checkpoints(fromSeq, toSeq) : Promise.resolve([]),
       this.events.checkpointBefore(fromSeq),
-      fromSeq > 1 ? this.events.hashAt(fromSeq - 1) : Promise.resolve(GENESIS_HASH),
+      fromAnchor ? Promise.resolve(anchor.cut_hash) : fromSeq > 1 ? this.events.hashAt(fromSeq - 1) : Promise.resolve(GENESIS_HASH),
     ]);
     const header: ExportHeader = {
       type: EXPORT_FORMAT,
@@ -74,9 +77,10 @@ export class AuditExportService {
       pendingCount: state.pendingCount,
       since: request.since?.toISOString() ?? null,
       until: request.until?.toISOString() ?? null,
-      anchorHash: (anchor ?? GENESIS_HASH).toString('hex'),
+      anchorHash: (anchorHash ?? GENESIS_HASH).toString('hex'),
       publicKeys: keys.map((k) => ({ keyId: k.key_id, algorithm: 'Ed25519', publicKeyPem: k.public_key_pem })),
       previousCheckpoint: previous ? toCheckpointLine(previous) : null,
+      retention: fromAnchor ? toRetentionLine(anchor) : null,
     };
     yield `${JSON.stringify(header)}\n`;
     let events = 0;
@@ -109,12 +113,13 @@ export class AuditExportService {
     yield `${JSON.stringify(end)}\n`;
   }
 
-  private async range(request: ExportRequest, headSeq: number): Promise<{ fromSeq: number; toSeq: number } | undefined> {
+  private async range(request: ExportRequest, headSeq: number, prunedBefore: number): Promise<{ fromSeq: number; toSeq: number } | undefined> {
     if (request.since && request.until && request.until <= request.since) {
       throw new AuditException(AuditErrorReason.INVALID_FILTER, 'until must be after since');
     }
-    if (headSeq === 0) return undefined;
-    let fromSeq = 1;
+    if (headSeq < prunedBefore) return undefined;
+    // Events before prunedBefore were removed by retention: an export holds what is kept.
+    let fromSeq = prunedBefore;
     let toSeq = headSeq;
     if (request.since || request.until) {
       const byTime = await this.events.seqRangeForTime(request.since, request.until);
@@ -125,6 +130,24 @@ export class AuditExportService {
     if (request.toSeq !== undefined) toSeq = Math.min(toSeq, request.toSeq);
     return fromSeq <= toSeq ? { fromSeq, toSeq } : undefined;
   }
+}
+
+function toRetentionLine(anchor: RetentionAnchorRow): ExportRetentionAnchor {
+  return {
+    prunedBefore: Number(anchor.cut_seq) + 1,
+    keptFrom: anchor.kept_from,
+    prunedAt: anchor.pruned_at.toISOString(),
+    operator: anchor.operator,
+    ticket: anchor.ticket,
+    seal: {
+      month: anchor.seal_month,
+      lastSeq: Number(anchor.seal_last_seq),
+      hash: anchor.seal_hash.toString('hex'),
+      keyId: anchor.seal_key_id,
+      payload: anchor.seal_payload.toString('utf8'),
+      signature: anchor.seal_signature.toString('base64'),
+    },
+  };
 }
 
 function toCheckpointLine(row: CheckpointRow): ExportCheckpointLine {

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { AUDIT_MIN_RETENTION_MONTHS } from '@gatehouse/shared';
 import { keyIdOf } from '../chain/audit-chain.canonical';
 import {
   AuditChainProblem,
@@ -15,6 +16,8 @@ export interface ExportVerificationOptions {
   pinnedPublicKeys?: string[];
   /** Chain heads the auditor kept from earlier exports: a shorter or different chain fails. */
   trusted?: TrustedCheckpoint[];
+  /** The verifier's clock, for the minimum-retention check of a pruned file (default: now). */
+  now?: Date;
 }
 
 /** ExportVerificationResult is a chain verification plus what the file's header says. */
@@ -24,6 +27,8 @@ export interface ExportVerificationResult extends ChainVerificationResult {
   headSeq: number | null;
   pendingCount: number | null;
   exportedAt: string | null;
+  /** The first seq not removed by retention, when the file starts at a retention cut. */
+  prunedBefore: number | null;
 }
 
 /**
@@ -41,7 +46,7 @@ export async function verifyAuditExport(
   let lineNo = 0;
   const incomplete = (seq: number, message: string): ExportVerificationResult => {
     const base: ChainVerificationResult = verifier?.finish() ?? {
-      valid: false, checkedFrom: null, checkedTo: null, eventsChecked: 0, checkpointsChecked: 0, lastCheckpoint: null, unsignedTail: 0, keyIds: [], firstBroken: null,
+      valid: false, checkedFrom: null, checkedTo: null, eventsChecked: 0, checkpointsChecked: 0, lastCheckpoint: null, unsignedTail: 0, keyIds: [], firstBroken: null, anchoredBy: null,
     };
     const firstBroken = base.firstBroken ?? { seq, problem: AuditChainProblem.INCOMPLETE_EXPORT, message };
     return withHeader({ ...base, valid: false, firstBroken }, header);
@@ -119,6 +124,20 @@ function startVerifier(header: ExportHeader, options: ExportVerificationOptions)
     checkpoints: [],
     previousCheckpoint: header.previousCheckpoint ? toChainCheckpoint(header.previousCheckpoint) : undefined,
     trusted: options.trusted?.filter((t) => t.seq >= header.fromSeq),
+    retentionAnchor: header.retention
+      ? {
+          seal: {
+            month: header.retention.seal.month,
+            lastSeq: header.retention.seal.lastSeq,
+            hash: Buffer.from(header.retention.seal.hash, 'hex'),
+            keyId: header.retention.seal.keyId,
+            payloadBytes: Buffer.from(header.retention.seal.payload, 'utf8'),
+            signature: Buffer.from(header.retention.seal.signature, 'base64'),
+          },
+          now: options.now ?? new Date(),
+          minimumMonths: AUDIT_MIN_RETENTION_MONTHS,
+        }
+      : undefined,
   });
 }
 
@@ -140,5 +159,6 @@ function withHeader(result: ChainVerificationResult, header: ExportHeader | unde
     headSeq: header?.headSeq ?? null,
     pendingCount: header?.pendingCount ?? null,
     exportedAt: header?.exportedAt ?? null,
+    prunedBefore: header?.retention?.prunedBefore ?? null,
   };
 }

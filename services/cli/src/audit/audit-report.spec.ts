@@ -30,6 +30,14 @@ describe(formatVerificationReport.name, () => {
     expect(text).toContain('result:       OK');
   });
 
+  it('says where retention cut the log and which month seal anchors it', () => {
+    const fromServer = formatVerificationReport(report({ prunedBefore: 37, retentionAnchor: { sealMonth: '2024-04', sealKeyId: 'abc' } }), 'http://gatehouse');
+    expect(fromServer).toContain('retention:    pruned before seq 37, anchored by the month seal of 2024-04 (key abc)');
+    const fromFile = formatVerificationReport(report({ prunedBefore: 37, anchoredBy: { month: '2024-04', keyId: 'abc' } }), 'export.jsonl');
+    expect(fromFile).toContain('retention:    pruned before seq 37, anchored by the month seal of 2024-04 (key abc)');
+    expect(formatVerificationReport(report(), 'http://gatehouse')).not.toContain('retention:');
+  });
+
   it('names the first broken seq and what broke', () => {
     const text = formatVerificationReport(
       report({ valid: false, firstBroken: { seq: 17, problem: 'EDITED_COLUMNS', message: 'the event at seq 17 no longer says what was sealed' } }),

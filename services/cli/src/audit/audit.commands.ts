@@ -27,6 +27,7 @@ const VERIFY = `query Verify($input: VerifyAuditChainInput) {
     valid sealedFrom sealedTo pendingCount checkedFrom checkedTo eventsChecked checkpointsChecked unsignedTail keyIds
     lastCheckpoint { seq time keyId }
     firstBroken { seq problem message }
+    prunedBefore retentionAnchor { sealMonth sealKeyId }
   }
 }`;
 

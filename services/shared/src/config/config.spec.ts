@@ -10,7 +10,7 @@ describe(loadConfig.name, () => {
       dataDir: defaultDataDir(),
       logLevel: 'info',
       demoData: 'auto',
-      audit: { signingKeyPem: undefined, checkpointEveryEvents: 1000, checkpointEverySeconds: 60 },
+      audit: { signingKeyPem: undefined, checkpointEveryEvents: 1000, checkpointEverySeconds: 60, retentionMonths: 84 },
     });
   });
 
@@ -23,6 +23,7 @@ describe(loadConfig.name, () => {
       GATEHOUSE_DATA_DIR: '/srv/gatehouse',
       LOG_LEVEL: 'warn',
       GATEHOUSE_AUDIT_CHECKPOINT_EVERY: '500',
+      GATEHOUSE_AUDIT_RETENTION_MONTHS: '120',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -31,7 +32,7 @@ describe(loadConfig.name, () => {
       databaseUrl: 'postgres://gatehouse:secret@db:5432/gatehouse',
       dataDir: '/srv/gatehouse',
       logLevel: 'warn',
-      audit: { checkpointEveryEvents: 500 },
+      audit: { checkpointEveryEvents: 500, retentionMonths: 120 },
     });
   });
 
@@ -68,5 +69,11 @@ describe(loadConfig.name, () => {
   it('refuses a port out of range and a signing key that is not a PEM private key', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT="70000": must be between 0 and 65535/);
     expect(() => loadConfig({ GATEHOUSE_AUDIT_SIGNING_KEY: 'not-a-key' })).toThrow(/GATEHOUSE_AUDIT_SIGNING_KEY/);
+  });
+
+  it('refuses an audit retention shorter than 12 months or not in whole months', () => {
+    expect(() => loadConfig({ GATEHOUSE_AUDIT_RETENTION_MONTHS: '6' })).toThrow(/GATEHOUSE_AUDIT_RETENTION_MONTHS="6": must be at least 12 \(months\)/);
+    expect(() => loadConfig({ GATEHOUSE_AUDIT_RETENTION_MONTHS: '12.5' })).toThrow(/GATEHOUSE_AUDIT_RETENTION_MONTHS="12.5": must be a whole number of months/);
+    expect(loadConfig({ GATEHOUSE_AUDIT_RETENTION_MONTHS: '12' }).audit.retentionMonths).toBe(12);
   });
 });

@@ -36,6 +36,10 @@ export function defaultDataDir(): string {
   return process.getuid?.() === 0 ? '/var/lib/gatehouse' : join(homedir(), '.gatehouse');
 }
 
+/** Audit events are kept 7 years unless configured otherwise, and never less than 12 months. */
+export const AUDIT_DEFAULT_RETENTION_MONTHS = 84;
+export const AUDIT_MIN_RETENTION_MONTHS = 12;
+
 const schema = z.object({
   NODE_ENV: z.enum(NODE_ENVS, { error: `must be one of ${NODE_ENVS.join(', ')}` }).default('development'),
   HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
@@ -63,6 +67,12 @@ const schema = z.object({
     .number({ error: 'must be a number' })
     .min(1, 'must be at least 1 second')
     .default(60),
+  GATEHOUSE_AUDIT_RETENTION_MONTHS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number of months')
+    .min(AUDIT_MIN_RETENTION_MONTHS, `must be at least ${AUDIT_MIN_RETENTION_MONTHS} (months): audit events are kept for at least a year`)
+    .max(1200, 'must be at most 1200 (months)')
+    .default(AUDIT_DEFAULT_RETENTION_MONTHS),
   GATEHOUSE_BOOTSTRAP_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   GATEHOUSE_SESSION_HOURS: z.coerce.number({ error: 'must be a number' }).min(0.1, 'must be at least 0.1').max(720, 'must be at most 720').default(12),
   GATEHOUSE_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(1200),
@@ -131,6 +141,8 @@ export interface Config {
     signingKeyPem: string | undefined;
     checkpointEveryEvents: number;
     checkpointEverySeconds: number;
+    /** Whole months of audit events kept; `npm run audit:prune` removes only older months (≥ 12, default 84). */
+    retentionMonths: number;
   };
   /** Seed the demo bank on an empty database: `auto` seeds only on the embedded database. */
   demoData: 'auto' | 'true' | 'false';
@@ -211,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signingKeyPem: v.GATEHOUSE_AUDIT_SIGNING_KEY?.replace(/\\n/g, '\n'),
       checkpointEveryEvents: v.GATEHOUSE_AUDIT_CHECKPOINT_EVERY,
       checkpointEverySeconds: v.GATEHOUSE_AUDIT_CHECKPOINT_SECONDS,
+      retentionMonths: v.GATEHOUSE_AUDIT_RETENTION_MONTHS,
     },
   };
 }
