@@ -28,7 +28,8 @@ export type AuditChainProblem =
   | 'MISSING_EVENT'
   | 'OUT_OF_ORDER'
   | 'TRUNCATED'
-  | 'UNKNOWN_SIGNING_KEY';
+  | 'UNKNOWN_SIGNING_KEY'
+  | 'UNSANCTIONED_PRUNE';
 
 export type AuditEventFilterInput = {
   /** Exact action names, e.g. promotion.requested. */
