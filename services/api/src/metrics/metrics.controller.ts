@@ -14,7 +14,7 @@ const SEALING_LAG_SQL = `
   SELECT coalesce(extract(epoch FROM now() - min(e.occurred_at)), 0)::float8 AS lag
     FROM audit.event e
    WHERE (e.tx, e.pk) > (SELECT coalesce(max(h.tx), '0'::xid8), coalesce(max(h.pk), 0)
-                           FROM (SELECT h.tx, h.pk FROM audit.chain c JOIN audit.event h ON h.pk = c.event_pk
+                           FROM (SELECT h.tx, h.pk FROM audit.chain c JOIN audit.event h ON h.pk = c.event_pk AND h.recorded_at = c.event_recorded_at
                                   ORDER BY c.seq DESC LIMIT 1) h)`;
 
 /** MetricsController serves Prometheus' text format; any signed-in role may scrape it (give Prometheus a VIEWER token). */

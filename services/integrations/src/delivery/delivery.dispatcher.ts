@@ -109,7 +109,7 @@ export class DeliveryDispatcher {
     const rows: EventRow[] = await manager.query(
       `SELECT c.seq, e.id, e.action, e.occurred_at, e.actor_kind, e.actor_id, e.actor_display_name, e.subject_type, e.subject_id,
               e.application, e.environment, e.data, e.request_id
-         FROM audit.chain c JOIN audit.event e ON e.pk = c.event_pk
+         FROM audit.chain c JOIN audit.event e ON e.pk = c.event_pk AND e.recorded_at = c.event_recorded_at
         WHERE c.seq > $1 ORDER BY c.seq LIMIT $2`,
       [lastSeq, BATCH],
     );
