@@ -53,6 +53,7 @@ const EXPECTED: Record<string, Who> = {
   promotion: ALL_ROLES,
   promotions: ALL_ROLES,
   replayDecision: ALL_ROLES,
+  sessionCsrfToken: 'AUTHENTICATED',
   simulatePolicy: ALL_ROLES,
   user: ALL_ROLES,
   users: ALL_ROLES,

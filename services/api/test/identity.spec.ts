@@ -158,6 +158,10 @@ describe('identity: tokens, sessions, groups and roles over HTTP', () => {
       expect(wrongCsrf.errors?.[0]?.extensions.reason).toBe('CSRF_TOKEN_MISSING');
       const withCsrf = await api.graphql(create, {}, { authorization: '', cookie, 'x-csrf-token': body.data.login.csrfToken });
       expect(withCsrf.errors).toBeUndefined();
+      // A session made elsewhere (single sign-on) reads its token with a query, which needs none.
+      const asked = await api.graphql('{ sessionCsrfToken }', {}, { authorization: '', cookie });
+      expect(asked.data).toEqual({ sessionCsrfToken: body.data.login.csrfToken });
+      expect((await api.graphql('{ sessionCsrfToken }')).data).toEqual({ sessionCsrfToken: null });
 
       const logout = await api.graphql('mutation { logout }', {}, { authorization: '', cookie, 'x-csrf-token': body.data.login.csrfToken });
       expect(logout.data).toEqual({ logout: true });

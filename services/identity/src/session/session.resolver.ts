@@ -1,4 +1,4 @@
-import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, HttpReply, HttpRequest, PublicAccess, type ReplyRef, RequestId, SelfAccess, TokenScope, type Principal } from '@gatehouse/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoginInput } from '../user/dto/user.inputs';
@@ -23,6 +23,16 @@ export class SessionResolver {
     const session = await this.service.login(input, { ip: request.ip, userAgent, requestId });
     setSessionCookie(reply, session);
     return { user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+  }
+
+  @Query(() => String, {
+    nullable: true,
+    description:
+      "The CSRF token of the caller's portal session, to send as X-CSRF-Token with mutations (a session made by single sign-on gets it here); null for an API token.",
+  })
+  @SelfAccess(TokenScope.READ)
+  sessionCsrfToken(@HttpRequest() request: FastifyRequest): string | null {
+    return (request as FastifyRequest & { csrfToken?: string }).csrfToken ?? null;
   }
 
   @Mutation(() => Boolean, { description: 'Ends the portal session of the caller (true), or does nothing for an API token (false).' })

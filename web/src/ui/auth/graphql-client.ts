@@ -18,9 +18,29 @@ export function csrfToken(): string | null {
   return typeof localStorage === 'undefined' ? null : localStorage.getItem(CSRF_KEY);
 }
 
+/**
+ * The CSRF token, fetched from the API once when this browser has none (a session made by
+ * single sign-on, or a tab opened after signing in elsewhere): reading it is a query, which
+ * needs no token, and only this origin can read the answer.
+ */
+export async function ensureCsrfToken(): Promise<string | null> {
+  const known = csrfToken();
+  if (known || typeof window === 'undefined') return known;
+  const response = await fetch('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ sessionCsrfToken }' }),
+    credentials: 'same-origin',
+  });
+  const body = (await response.json().catch(() => null)) as { data?: { sessionCsrfToken: string | null } | null } | null;
+  const token = body?.data?.sessionCsrfToken ?? null;
+  rememberCsrfToken(token);
+  return token;
+}
+
 /** Posts a GraphQL operation to the portal's /graphql (same origin, session cookie, CSRF header). */
 export async function callApi<T>(query: string, variables: Record<string, unknown> = {}): Promise<{ data: T | null; error: ApiError | null }> {
-  const csrf = csrfToken();
+  const csrf = /^\s*mutation\b/.test(query) ? await ensureCsrfToken() : csrfToken();
   const response = await fetch('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
