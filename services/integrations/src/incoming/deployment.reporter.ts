@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DeploymentStatus, PromotionService } from '@gatehouse/pipelines';
 import type { Principal } from '@gatehouse/shared';
+import type { EntityManager } from 'typeorm';
 import type { DeploymentReport } from './incoming.action';
 
 /**
@@ -12,14 +13,20 @@ import type { DeploymentReport } from './incoming.action';
 export class DeploymentReporter {
   constructor(private readonly promotions: PromotionService) {}
 
-  async report(application: string, change: string, deployment: DeploymentReport, principal: Principal, requestId: string): Promise<{ promotion: string } | { ignored: string }> {
-    const page = await this.promotions.list({ application, environment: deployment.environment, change }, 1, null);
-    const promotion = page.edges[0]?.node;
+  async report(
+    change: string,
+    deployment: DeploymentReport,
+    principal: Principal,
+    requestId: string,
+    manager: EntityManager,
+  ): Promise<{ promotion: string } | { ignored: string }> {
+    const promotion = await this.promotions.latestOf(change, deployment.environment, manager);
     if (!promotion) return { ignored: `change ${change} has no promotion into ${deployment.environment} to report a deployment of` };
     await this.promotions.reportDeployment(
       { promotion: promotion.id, status: DeploymentStatus[deployment.status], url: deployment.url, details: { source: principal.username } },
       principal,
       requestId,
+      manager,
     );
     return { promotion: promotion.id };
   }

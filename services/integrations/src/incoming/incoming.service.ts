@@ -68,10 +68,9 @@ export class IncomingService {
   }
 
   /**
-   * A deployment report moves a promotion, which the promotion service does in its own
-   * transaction; the receipt follows in the next. It is one row either way, so nothing can be
-   * half-done; a crash between the two makes the sender's retry meet the promotion's state
-   * machine (409: already reported), never a second deployment.
+   * A deployment report moves a promotion and writes the webhook's receipt in one transaction:
+   * both happen or neither. A duplicate delivery racing this one loses on the receipt and rolls
+   * back whole.
    */
   private async applyDeployment(
     integration: IntegrationRow,
@@ -81,20 +80,23 @@ export class IncomingService {
     principal: Principal,
     request: RequestInfo,
   ): Promise<IncomingOutcome> {
-    const change = await this.dataSource.transaction(async (manager) => {
-      if (await this.integrations.hasReceipt(integration.id, deliveryId, manager)) return 'duplicate' as const;
-      return this.changeOf(integration, action.changeId, action.lookup, manager);
-    });
-    if (change === 'duplicate') return { outcome: 'duplicate', delivery: deliveryId };
-    const reported = change
-      ? await this.deployments.report(integration.application, change, action.deployment, principal, request.requestId)
-      : { ignored: `no change of ${integration.application} is known for ${action.lookup.join(' or ') || 'this event'}` };
-    const fresh = await this.dataSource.transaction((manager) =>
-      this.integrations.claimReceipt(integration.id, deliveryId, event, 'ignored' in reported ? 'ignore' : 'deployment', manager),
-    );
-    if (!fresh) return { outcome: 'duplicate', delivery: deliveryId };
-    if ('ignored' in reported) return { outcome: 'ignored', reason: reported.ignored };
-    return { outcome: 'deployment', change: change!, promotion: reported.promotion, status: action.deployment.status };
+    try {
+      return await this.dataSource.transaction(async (manager): Promise<IncomingOutcome> => {
+        if (await this.integrations.hasReceipt(integration.id, deliveryId, manager)) return { outcome: 'duplicate', delivery: deliveryId };
+        const change = await this.changeOf(integration, action.changeId, action.lookup, manager);
+        const reported = change
+          ? await this.deployments.report(change, action.deployment, principal, request.requestId, manager)
+          : { ignored: `no change of ${integration.application} is known for ${action.lookup.join(' or ') || 'this event'}` };
+        if (!(await this.integrations.claimReceipt(integration.id, deliveryId, event, 'ignored' in reported ? 'ignore' : 'deployment', manager))) {
+          throw new DuplicateDelivery();
+        }
+        if ('ignored' in reported) return { outcome: 'ignored', reason: reported.ignored };
+        return { outcome: 'deployment', change: change!, promotion: reported.promotion, status: action.deployment.status };
+      });
+    } catch (error) {
+      if (error instanceof DuplicateDelivery) return { outcome: 'duplicate', delivery: deliveryId };
+      throw error;
+    }
   }
 
   /** Records a refused credential or signature, in its own transaction (the request itself is refused). */
@@ -127,3 +129,6 @@ export class IncomingService {
   }
 }
 
+
+/** Another delivery with the same id committed first: this one rolls back whole. */
+class DuplicateDelivery extends Error {}

@@ -285,6 +285,11 @@ export class PromotionRepository {
     return rows[0] ?? null;
   }
 
+  async latestOf(changeId: string, environment: string, db: Db = this.dataSource): Promise<PromotionRow | null> {
+    const rows: PromotionRow[] = await db.query(`${SELECT_PROMOTION} WHERE p.change_id = $1 AND e.name = $2 ORDER BY p.seq DESC LIMIT 1`, [changeId, environment]);
+    return rows[0] ?? null;
+  }
+
   async findById(id: string, db: Db = this.dataSource): Promise<PromotionRow | null> {
     const rows: PromotionRow[] = await db.query(`${SELECT_PROMOTION} WHERE p.id = $1`, [id]);
     return rows[0] ?? null;

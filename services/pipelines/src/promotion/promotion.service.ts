@@ -310,7 +310,8 @@ export class PromotionService implements OnModuleInit {
 
   // ---------------------------------------------------------------- deployments and reviews
 
-  async reportDeployment(input: ReportDeploymentInput, principal: Principal, requestId: string | null): Promise<PromotionRow> {
+  /** Reports a deployment; pass a transaction's manager to report inside it (a webhook and its receipt commit together). */
+  async reportDeployment(input: ReportDeploymentInput, principal: Principal, requestId: string | null, manager?: EntityManager): Promise<PromotionRow> {
     const details = input.details ?? {};
     if (typeof details !== 'object' || details === null || Array.isArray(details)) {
       throw new ValidationException([{ path: 'input.details', message: 'must be a JSON object' }]);
@@ -318,7 +319,7 @@ export class PromotionService implements OnModuleInit {
     if (Buffer.byteLength(JSON.stringify(details)) > MAX_DETAILS_BYTES) {
       throw new ValidationException([{ path: 'input.details', message: `must be at most ${MAX_DETAILS_BYTES} bytes of JSON` }]);
     }
-    return this.transaction(async (manager) => {
+    const work = async (manager: EntityManager) => {
       const row = await this.locked(input.promotion, manager);
       const to = DEPLOYMENT_MOVES[input.status][row.state];
       if (!to) {
@@ -351,7 +352,8 @@ export class PromotionService implements OnModuleInit {
         }),
       );
       return (await this.promotions.findById(row.id, manager))!;
-    });
+    };
+    return manager ? work(manager) : this.transaction(work);
   }
 
   async completeReview(input: CompleteEmergencyReviewInput, principal: Principal, requestId: string | null): Promise<PromotionRow> {
@@ -400,6 +402,11 @@ export class PromotionService implements OnModuleInit {
   }
 
   // ---------------------------------------------------------------- reads
+
+  /** The newest promotion of a change into an environment (by name), or null; read in the caller's transaction when given. */
+  latestOf(changeId: string, environment: string, manager?: EntityManager): Promise<PromotionRow | null> {
+    return UUID.test(changeId) ? this.promotions.latestOf(changeId, environment, manager) : Promise.resolve(null);
+  }
 
   async get(id: string): Promise<PromotionRow> {
     const row = UUID.test(id) ? await this.promotions.findById(id) : null;
