@@ -53,6 +53,13 @@ export function toDecisionModel(row: DecisionRow): DecisionModel {
   };
 }
 
+/** The latest vote of each voter (of those given), kept only when it approves: what counts toward the requirements. */
+export function approvalsOf(votes: readonly VoteRow[]): { voter: string; groups: string[] }[] {
+  const latest = new Map<string, VoteRow>();
+  for (const vote of votes) latest.set(vote.voter_id, vote);
+  return [...latest.values()].filter((v) => v.vote === 'APPROVE').map((v) => ({ voter: v.voter_username, groups: v.groups }));
+}
+
 /** Votes of one promotion; a vote counts unless dismissed or replaced by the same person's later vote on the same decision. */
 export function toApprovalModels(votes: VoteRow[]): Approval[] {
   const latest = new Map<string, string>();

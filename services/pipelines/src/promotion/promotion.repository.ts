@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { readDecisionInput } from '@gatehouse/policy';
 import type { PageRequest } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DecisionTrigger, DeploymentStatus, PromotionState, Vote } from './promotion-state';
@@ -390,8 +391,7 @@ export class PromotionRepository {
   /** The input a decision was made on: from the policy store's copy, or its own. */
   async decisionInput(row: DecisionRow, db: Db = this.dataSource): Promise<{ input: unknown; inputHash: string } | null> {
     if (row.decision_input_id === null) return { input: row.input, inputHash: row.input_hash };
-    const rows: { input: unknown; input_hash: string }[] = await db.query('SELECT input, input_hash FROM policy.decision_input WHERE id = $1', [row.decision_input_id]);
-    return rows[0] ? { input: rows[0].input, inputHash: rows[0].input_hash } : null;
+    return readDecisionInput(db, row.decision_input_id);
   }
 
   async insertVote(

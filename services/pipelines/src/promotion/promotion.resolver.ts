@@ -15,7 +15,7 @@ import {
   ReportDeploymentInput,
   RequestPromotionInput,
 } from './dto/promotion.inputs';
-import { OUTCOME, timelineOf, toApprovalModels, toDecisionModel, toDeploymentModel, toPromotionModel, toReviewModel, type DecisionModel } from './promotion.mapper';
+import { OUTCOME, approvalsOf, timelineOf, toApprovalModels, toDecisionModel, toDeploymentModel, toPromotionModel, toReviewModel, type DecisionModel } from './promotion.mapper';
 import {
   Approval,
   ApprovalEligibility,
@@ -214,9 +214,7 @@ export class PromotionResolver {
     const [decisions, votes] = await Promise.all([l.decisions.load(promotion.id), l.votes.load(promotion.id)]);
     const current = decisions.find((d) => d.id === promotion.currentDecisionId);
     if (!current) return [];
-    const latest = new Map<string, VoteRow>();
-    for (const vote of votes) if (vote.decision_id === current.id && !vote.dismissed_at) latest.set(vote.voter_id, vote);
-    const approvals = [...latest.values()].filter((v) => v.vote === 'APPROVE').map((v) => ({ voter: v.voter_username, groups: v.groups }));
+    const approvals = approvalsOf(votes.filter((vote) => vote.decision_id === current.id && !vote.dismissed_at));
     return tallyApprovals(mergeRequirements(current.approvals), approvals).progress.map((p) => ({ ...p, granted: p.approvers.length }));
   }
 
@@ -247,8 +245,16 @@ export class PromotionResolver {
 
   @ResolveField(() => ApprovalEligibility, { description: 'Whether the caller may vote on it now, and if not, why (for the portal\'s buttons).' })
   async myEligibility(@Parent() promotion: Promotion, @CurrentPrincipal() principal: Principal): Promise<ApprovalEligibility> {
-    const row = await this.service.get(promotion.id);
-    const eligibility = await this.service.eligibilityFor(row, principal);
+    const eligibility = await this.service.eligibilityFor(
+      {
+        state: promotion.state,
+        current_decision_id: promotion.currentDecisionId,
+        change_id: promotion.changeId,
+        requested_by: promotion.requestedBy.id,
+        registered_by: promotion.registeredBy,
+      },
+      principal,
+    );
     return { canApprove: eligibility.eligible, code: eligibility.code, reason: eligibility.explanation, groups: eligibility.groups };
   }
 }

@@ -26,10 +26,11 @@ import type {
   ReportDeploymentInput,
   RequestPromotionInput,
 } from './dto/promotion.inputs';
+import { approvalsOf } from './promotion.mapper';
 import { promotionInputDocument, type PromotionInputDocument } from './promotion.input-document';
 import { PromotionErrorReason, PromotionException, applicationNotFound } from './promotion.exception';
 import { DEPLOYMENT_MOVES, DecisionTrigger, PromotionState, Vote, isLegalTransition } from './promotion-state';
-import { PromotionRepository, type DecisionRow, type PromotionRow, type TargetRow, type VoteRow } from './promotion.repository';
+import { PromotionRepository, type DecisionRow, type PromotionRow, type TargetRow } from './promotion.repository';
 
 type Actor = Principal['actor'];
 type Outcome = DecisionRow['outcome'];
@@ -51,6 +52,9 @@ const STATE_ACTION: Partial<Record<PromotionState, string>> = {
 };
 
 const MAX_DETAILS_BYTES = 16 * 1024;
+
+/** What deciding who may vote on a promotion reads of it. */
+export type VoteTarget = Pick<PromotionRow, 'state' | 'current_decision_id' | 'change_id' | 'requested_by' | 'registered_by'>;
 
 /** Who asked for a promotion, as the policy input and separation of duties need them. */
 interface Requester {
@@ -478,7 +482,7 @@ export class PromotionService implements OnModuleInit {
   }
 
   /** Whether the caller may vote on a promotion now, and why (not). */
-  async eligibilityFor(row: PromotionRow, principal: Principal): Promise<Eligibility & { code: string | null }> {
+  async eligibilityFor(row: VoteTarget, principal: Principal): Promise<Eligibility & { code: string | null }> {
     if (row.state !== PromotionState.PENDING_APPROVAL) {
       return { eligible: false, reason: null, code: 'NOT_PENDING', groups: [], explanation: `the promotion is ${row.state}, not waiting for approvals` };
     }
@@ -758,7 +762,7 @@ export class PromotionService implements OnModuleInit {
     return row;
   }
 
-  private async duties(row: PromotionRow, manager?: EntityManager): Promise<SeparationOfDuties> {
+  private async duties(row: VoteTarget, manager?: EntityManager): Promise<SeparationOfDuties> {
     return { authors: await this.promotions.authorsOf(row.change_id, manager), requesterId: row.requested_by, registeredBy: row.registered_by };
   }
 
@@ -788,13 +792,6 @@ function requesterOf(principal: Principal): Requester {
 
 function targetOf(row: PromotionRow): Pick<TargetRow, 'change_id' | 'version' | 'application' | 'environment'> {
   return { change_id: row.change_id, version: row.version, application: row.application, environment: row.environment };
-}
-
-/** The latest vote of each voter, kept only when it approves. */
-function approvalsOf(votes: VoteRow[]): { voter: string; groups: string[] }[] {
-  const latest = new Map<string, VoteRow>();
-  for (const vote of votes) latest.set(vote.voter_id, vote);
-  return [...latest.values()].filter((v) => v.vote === Vote.APPROVE).map((v) => ({ voter: v.voter_username, groups: v.groups }));
 }
 
 function failClosed(basis: string, message: string) {
