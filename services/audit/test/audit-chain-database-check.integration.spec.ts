@@ -49,6 +49,14 @@ describe('audit chain, checked in the database (integration)', () => {
     expect((await verify({ fromSeq: 1, toSeq: 22 })).valid).toBe(true);
   });
 
+  it('checks every month partition: a row filed under another month shows as missing where it belongs, a copy there as out of order', async () => {
+    // Each month's table is checked between its own lowest and highest seq; next month's partition exists ahead of time.
+    await tamper(f.dataSource, `INSERT INTO audit.chain SELECT seq, event_pk, event_recorded_at + interval '1 month', canonical, prev_hash, hash, sealed_at FROM audit.chain WHERE seq = 27`);
+    expect((await verify()).firstBroken).toMatchObject({ seq: 27, problem: AuditChainProblem.OUT_OF_ORDER });
+    await tamper(f.dataSource, `DELETE FROM audit.chain WHERE seq = 27 AND event_recorded_at < (SELECT max(event_recorded_at) FROM audit.chain WHERE seq = 27)`);
+    expect((await verify()).firstBroken).toMatchObject({ seq: 27, problem: AuditChainProblem.MISSING_EVENT });
+  });
+
   it('names two swapped rows', async () => {
     await tamper(
       f.dataSource,

@@ -21,7 +21,7 @@ export interface VerifyChainRequest {
 }
 
 const BATCH = 20_000;
-const RANGE = 200_000;
+const RANGE = 100_000;
 
 /** The next seq the verifier expects (undefined once broken). */
 function verifierExpected(verifier: ChainVerifier): number | undefined {
@@ -106,16 +106,20 @@ export class AuditChainService {
 
   /**
    * The chain check without the column comparison: PostgreSQL hashes and links the rows where
-   * they are (two ranges at a time, one per core), and the verifier sees only the rows that
-   * matter — range ends, breaks, checkpoints — and takes the rest as verified runs.
+   * they are, month partition by month partition in ranges of `rangeSize` seqs (two ranges at a
+   * time, one per core), and the verifier sees only the rows that matter — range ends, breaks,
+   * checkpoints — and takes the rest as verified runs.
    */
   private async verifyInDatabase(verifier: ChainVerifier, fromSeq: number, toSeq: number, mustReturn: number[], rangeSize: number): Promise<void> {
-    const ranges: [number, number][] = [];
-    for (let start = fromSeq; start <= toSeq; start += rangeSize) ranges.push([start, Math.min(toSeq, start + rangeSize - 1)]);
-    const pending = ranges.slice(0, 2).map(([a, b]) => this.events.chainCheck(a, b, mustReturn));
+    const ranges: { partition: string; from: number; to: number }[] = [];
+    for (const { partition, minSeq, maxSeq } of await this.events.chainPartitions(fromSeq, toSeq)) {
+      for (let start = minSeq; start <= maxSeq; start += rangeSize) ranges.push({ partition, from: start, to: Math.min(maxSeq, start + rangeSize - 1) });
+    }
+    const check = (i: number) => this.events.chainCheck(ranges[i]!.from, ranges[i]!.to, mustReturn, ranges[i]!.partition);
+    const pending = ranges.slice(0, 2).map((_, i) => check(i));
     for (let i = 0; i < ranges.length; i++) {
       const rows = await pending[i]!;
-      if (i + 2 < ranges.length) pending.push(this.events.chainCheck(ranges[i + 2]![0], ranges[i + 2]![1], mustReturn));
+      if (i + 2 < ranges.length) pending.push(check(i + 2));
       let ok = true;
       for (const row of rows) {
         // Rows between the previous returned one and this one passed every check in the database.
