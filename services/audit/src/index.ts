@@ -8,7 +8,7 @@ export { AuditModule } from './audit.module';
 export { AuditException, AuditErrorReason } from './audit.exception';
 export { AuditReadAccess, AuditExportAccess, AuditKeyAccess } from './audit.access';
 export { AuditActorKind, type AuditActor, type AuditSubject, type AuditEventInput, type RecordedAuditEvent } from './audit-event/audit-event.types';
-export { AuditRecorder, recordAuditEvent, recordAuditEvents } from './audit-event/audit-event.recorder';
+export { AuditRecorder, recordAuditEvent, recordAuditEvents, recordStandaloneAuditEvent } from './audit-event/audit-event.recorder';
 export { AuditEventService, type ChangeAuditTrail } from './audit-event/audit-event.service';
 export { AuditEventModel, AuditEventStatus } from './audit-event/audit-event.model';
 export { AuditSealer, SEALER_LOCK_KEY, type AuditSealerOptions } from './chain/audit-sealer';

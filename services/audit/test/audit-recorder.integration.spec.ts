@@ -52,6 +52,32 @@ describe('recordAuditEvent (integration)', () => {
     expect(await f.repository.chainState()).toEqual({ headSeq: 1, pendingCount: 0 });
   });
 
+  it('group-commits concurrent standalone events: each committed once when its call resolves, sharing few commits', async () => {
+    const recorder = new AuditRecorder(f.dataSource);
+    const recorded = await Promise.all(Array.from({ length: 200 }, (_, i) => recorder.recordStandalone(anEvent({ action: 'user.login.failed', subject: { type: 'user', id: `u${i}` } }))));
+    const rows: { id: string; tx: string }[] = await f.dataSource.query('SELECT id, tx::text AS tx FROM audit.event');
+    expect(rows.map((r) => r.id).sort()).toEqual(recorded.map((r) => r.id).sort());
+    // All 200 calls were made at once: the first two go out alone, the other 198 share the next commit.
+    expect(new Set(rows.map((r) => r.tx)).size).toBeLessThanOrEqual(3);
+    f.sealer.start();
+    await f.waitUntilSealed();
+    expect(await f.repository.chainState()).toEqual({ headSeq: 200, pendingCount: 0 });
+  });
+
+  it('fails only the event the database refuses when it shares a commit with others', async () => {
+    await f.dataSource.query(`
+      CREATE FUNCTION public.refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.subject_id = 'poison' THEN RAISE EXCEPTION 'poisoned event'; END IF; RETURN NEW; END $$`);
+    await f.dataSource.query(`CREATE TRIGGER refuse_poison BEFORE INSERT ON audit.event FOR EACH ROW EXECUTE FUNCTION public.refuse_poison()`);
+    const recorder = new AuditRecorder(f.dataSource);
+    const calls = Array.from({ length: 40 }, (_, i) => recorder.recordStandalone(anEvent({ action: 'user.login.failed', subject: { type: 'user', id: i === 25 ? 'poison' : `u${i}` } })));
+    const settled = await Promise.allSettled(calls);
+    expect(settled.filter((s) => s.status === 'rejected').map((s) => String((s as PromiseRejectedResult).reason))).toEqual([expect.stringContaining('poisoned event')]);
+    expect(settled[25]!.status).toBe('rejected');
+    const [{ n }] = await f.dataSource.query(`SELECT count(*)::int AS n FROM audit.event WHERE subject_id <> 'poison'`);
+    expect(n).toBe(39);
+  });
+
   it('is not held back by a transaction left open in another database on the same server', async () => {
     const other = await createTestDatabase('gatehouse_audit_other');
     const client = new Client({ connectionString: other.url });

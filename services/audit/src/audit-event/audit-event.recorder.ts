@@ -63,6 +63,96 @@ export async function recordAuditEvent(manager: EntityManager, event: AuditEvent
   return recorded!;
 }
 
+/** Most events one shared commit of standalone events carries, and most bytes of their data. */
+const MAX_GROUP_EVENTS = 500;
+const MAX_GROUP_DATA_BYTES = 4 * 1024 * 1024;
+/** Shared commits in flight at once: while one waits for its WAL flush, the next group forms. */
+const MAX_GROUPS_IN_FLIGHT = 2;
+
+interface QueuedEvent {
+  row: NormalizedEvent;
+  bytes: number;
+  resolve: (recorded: RecordedAuditEvent) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * StandaloneAppender group-commits standalone events. Events that are the whole action (a
+ * refused sign-in, a refused approval, a rejected webhook) arrive in floods exactly when
+ * something is wrong; one durable commit each would cap them at the database's commit rate.
+ * Calls that arrive while a commit is in flight wait for the next one and share it: one
+ * multi-row INSERT statement, which PostgreSQL runs as its own transaction, so every event of
+ * the group is durable when its call resolves, and none is when it rejects. A group that fails
+ * is retried one event at a time, so one bad event fails only its own call.
+ */
+class StandaloneAppender {
+  private queue: QueuedEvent[] = [];
+  private inFlight = 0;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  append(row: NormalizedEvent): Promise<RecordedAuditEvent> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ row, bytes: Buffer.byteLength(row.data), resolve, reject });
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    while (this.inFlight < MAX_GROUPS_IN_FLIGHT && this.queue.length > 0) {
+      const group = this.take();
+      this.inFlight++;
+      void this.commit(group).finally(() => {
+        this.inFlight--;
+        this.drain();
+      });
+    }
+  }
+
+  /** The oldest queued events, up to the group limits (at least one). */
+  private take(): QueuedEvent[] {
+    let count = 0;
+    let bytes = 0;
+    while (count < this.queue.length && count < MAX_GROUP_EVENTS && (count === 0 || bytes + this.queue[count]!.bytes <= MAX_GROUP_DATA_BYTES)) {
+      bytes += this.queue[count]!.bytes;
+      count++;
+    }
+    return this.queue.splice(0, count);
+  }
+
+  private async commit(group: QueuedEvent[]): Promise<void> {
+    try {
+      await this.dataSource.query(INSERT, insertParameters(group.map((queued) => queued.row)));
+      for (const queued of group) queued.resolve({ id: queued.row.id, occurredAt: queued.row.occurredAt });
+    } catch (error) {
+      if (group.length === 1) {
+        group[0]!.reject(error);
+        return;
+      }
+      // Nothing of the group was committed (one statement); each event gets its own attempt.
+      await Promise.all(group.map((queued) => this.commit([queued])));
+    }
+  }
+}
+
+const appenders = new WeakMap<DataSource, StandaloneAppender>();
+
+/**
+ * Records an event that is the whole action, outside any transaction of the caller: it is
+ * validated at once (an invalid event throws here, before anything is queued), then committed
+ * durably together with the standalone events other requests record at the same moment (see
+ * StandaloneAppender). Resolves only once the event is committed.
+ */
+export async function recordStandaloneAuditEvent(dataSource: DataSource, event: AuditEventInput): Promise<RecordedAuditEvent> {
+  const row = normalize(event);
+  let appender = appenders.get(dataSource);
+  if (!appender) {
+    appender = new StandaloneAppender(dataSource);
+    appenders.set(dataSource, appender);
+  }
+  return appender.append(row);
+}
+
 /**
  * AuditRecorder is the injectable face of the recorder. `record` joins the caller's
  * transaction; `recordStandalone` is for events that are the whole action (a failed login).
@@ -79,15 +169,9 @@ export class AuditRecorder {
     return recordAuditEvents(manager, events);
   }
 
-  /**
-   * Records an event that is the whole action, as one INSERT statement: PostgreSQL runs a lone
-   * statement as its own transaction, so the event is committed (durably) when this resolves,
-   * in one round trip instead of three (BEGIN, INSERT, COMMIT).
-   */
-  async recordStandalone(event: AuditEventInput): Promise<RecordedAuditEvent> {
-    const row = normalize(event);
-    await this.dataSource.query(INSERT, insertParameters([row]));
-    return { id: row.id, occurredAt: row.occurredAt };
+  /** Records an event that is the whole action, group-committed with concurrent ones; see recordStandaloneAuditEvent. */
+  recordStandalone(event: AuditEventInput): Promise<RecordedAuditEvent> {
+    return recordStandaloneAuditEvent(this.dataSource, event);
   }
 }
 
@@ -113,6 +197,7 @@ function normalize(event: AuditEventInput) {
   if (!UUID.test(id)) problems.push('id must be a UUID');
   const occurredAt = event.occurredAt ?? new Date();
   if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) problems.push('occurredAt must be a valid date');
+  else if (occurredAt.getUTCFullYear() < 1 || occurredAt.getUTCFullYear() > 9999) problems.push('occurredAt must lie in the years 1 to 9999');
   let data = '{}';
   if (event.data !== undefined) {
     if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {

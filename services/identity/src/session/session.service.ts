@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, type Config, type Principal } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
+import { recordStandaloneAuditEvent } from '@gatehouse/audit';
 import { recordIdentityEvent } from '../identity-audit';
 import { IdentityErrorReason, IdentityException } from '../identity.exception';
 import { DUMMY_PASSWORD_HASH, randomSecret, sha256, verifyPassword } from '../secrets';
@@ -82,22 +83,23 @@ export class SessionService {
     return { secret, csrfToken, expiresAt, user: toUserModel(user) };
   }
 
-  /** Records a refused sign-in (`user.login.failed`) in a transaction of its own: the refusal is the whole action. */
+  /**
+   * Records a refused sign-in (`user.login.failed`) on its own: the refusal is the whole action.
+   * Refusals come in floods (password guessing), so they are group-committed with concurrent
+   * ones; the call still returns only once its event is durable.
+   */
   async recordLoginFailure(
     client: ClientInfo,
     attempt: { method: LoginMethod; username: string | null; userId: string | null; reason: string; data?: Record<string, unknown> },
   ): Promise<void> {
     const username = attempt.username?.slice(0, 63) ?? null;
-    await this.dataSource.transaction((manager) =>
-      recordIdentityEvent(
-        manager,
-        { kind: 'USER', id: attempt.userId ?? 'unknown', displayName: username ?? 'unknown', ip: client.ip, userAgent: client.userAgent },
-        client.requestId,
-        'user.login.failed',
-        { type: 'user', id: attempt.userId ?? 'unknown' },
-        { ...attempt.data, username, reason: attempt.reason, method: attempt.method },
-      ),
-    );
+    await recordStandaloneAuditEvent(this.dataSource, {
+      action: 'user.login.failed',
+      actor: { kind: 'USER', id: attempt.userId ?? 'unknown', displayName: username ?? 'unknown', ip: client.ip, userAgent: client.userAgent },
+      requestId: client.requestId,
+      subject: { type: 'user', id: attempt.userId ?? 'unknown' },
+      data: { ...attempt.data, username, reason: attempt.reason, method: attempt.method },
+    });
   }
 
   async logout(principal: Principal, requestId: string | null): Promise<boolean> {

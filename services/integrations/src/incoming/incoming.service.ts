@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { recordAuditEvent } from '@gatehouse/audit';
+import { recordStandaloneAuditEvent } from '@gatehouse/audit';
 import { ChangeService, EvidenceService } from '@gatehouse/pipelines';
 import type { Principal } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -99,18 +99,19 @@ export class IncomingService {
     }
   }
 
-  /** Records a refused credential or signature, in its own transaction (the request itself is refused). */
+  /**
+   * Records a refused credential or signature on its own (the request itself is refused),
+   * group-committed with concurrent refusals: a misconfigured sender retries in bursts.
+   */
   async recordRefusal(action: string, integration: IntegrationRow | null, reason: string, request: RequestInfo): Promise<void> {
-    await this.dataSource.transaction((manager) =>
-      recordAuditEvent(manager, {
-        action,
-        actor: { kind: 'SYSTEM', id: integration ? `integration:${integration.name}` : 'anonymous', displayName: null, ip: request.ip, userAgent: request.userAgent },
-        requestId: request.requestId,
-        subject: { type: 'integration', id: integration?.id ?? 'unknown' },
-        application: integration?.application ?? null,
-        data: { reason, integration: integration?.name ?? null },
-      }),
-    );
+    await recordStandaloneAuditEvent(this.dataSource, {
+      action,
+      actor: { kind: 'SYSTEM', id: integration ? `integration:${integration.name}` : 'anonymous', displayName: null, ip: request.ip, userAgent: request.userAgent },
+      requestId: request.requestId,
+      subject: { type: 'integration', id: integration?.id ?? 'unknown' },
+      application: integration?.application ?? null,
+      data: { reason, integration: integration?.name ?? null },
+    });
   }
 
   private async changeOf(integration: IntegrationRow, changeId: string | null, lookup: string[], manager: EntityManager): Promise<string | null> {
