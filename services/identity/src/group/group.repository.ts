@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PageRequest } from '@gatehouse/shared';
+import { preparedQuery, type PageRequest } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { GroupRow } from './group.model';
 
@@ -62,7 +62,8 @@ export class GroupRepository {
 
   /** Names of the groups a user belongs to now. */
   async groupsOf(userId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
-    const rows: { name: string }[] = await manager.query(
+    const rows = await preparedQuery<{ name: string }>(
+      manager,
       'SELECT g.name FROM identity.group_member m JOIN identity.user_group g ON g.id = m.group_id WHERE m.user_id = $1 ORDER BY g.name',
       [userId],
     );

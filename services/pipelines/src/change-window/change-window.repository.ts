@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { preparedQuery } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ChangeWindowKind } from './change-window-kind';
 
@@ -82,7 +83,7 @@ export class ChangeWindowRepository {
 
   /** The windows in force (not deleted) of an environment, by name. */
   active(environmentId: string, manager: EntityManager = this.dataSource.manager): Promise<ChangeWindowRow[]> {
-    return manager.query(`${SELECT_WINDOW} WHERE w.environment_id = $1 AND w.deleted_at IS NULL ORDER BY w.name`, [environmentId]);
+    return preparedQuery<ChangeWindowRow>(manager, `${SELECT_WINDOW} WHERE w.environment_id = $1 AND w.deleted_at IS NULL ORDER BY w.name`, [environmentId]);
   }
 
   async insert(

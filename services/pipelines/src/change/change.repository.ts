@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PageRequest } from '@gatehouse/shared';
+import { preparedQuery, type PageRequest } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ChangeContent, Commit } from './change.model';
 
@@ -109,7 +109,7 @@ export class ChangeRepository {
   }
 
   async findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<ChangeRow | null> {
-    const rows: ChangeRow[] = await manager.query(`${SELECT_CHANGE} WHERE c.id = $1`, [id]);
+    const rows = await preparedQuery<ChangeRow>(manager, `${SELECT_CHANGE} WHERE c.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
@@ -117,7 +117,8 @@ export class ChangeRepository {
   async commitsOf(changeIds: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, Commit[]>> {
     const byChange = new Map<string, Commit[]>(changeIds.map((id) => [id, []]));
     if (changeIds.length === 0) return byChange;
-    const rows: { change_id: string; sha: string; author: string; message: string }[] = await manager.query(
+    const rows = await preparedQuery<{ change_id: string; sha: string; author: string; message: string }>(
+      manager,
       'SELECT change_id, sha, author, message FROM pipelines.change_commit WHERE change_id = ANY($1::uuid[]) ORDER BY change_id, position',
       [changeIds],
     );

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PageRequest } from '@gatehouse/shared';
+import { preparedQuery, type PageRequest } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EvidenceKind } from './evidence-kind';
 import type { EvidencePayload, EvidenceRow } from './evidence.model';
@@ -27,7 +27,8 @@ export class EvidenceRepository {
 
   /** The newest evidence of each kind (of each check name, for checks), by kind then check name. */
   current(changeId: string, manager: EntityManager = this.dataSource.manager): Promise<EvidenceRow[]> {
-    return manager.query(
+    return preparedQuery<EvidenceRow>(
+      manager,
       `SELECT ${COLUMNS} FROM (
          SELECT DISTINCT ON (kind, coalesce(check_name, '')) ${COLUMNS}, check_name
            FROM pipelines.evidence WHERE change_id = $1

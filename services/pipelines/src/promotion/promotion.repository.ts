@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { readDecisionInput } from '@gatehouse/policy';
-import type { PageRequest } from '@gatehouse/shared';
+import { preparedQuery, type PageRequest } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DecisionTrigger, DeploymentStatus, PromotionState, Vote } from './promotion-state';
 
@@ -35,16 +35,25 @@ export interface PromotionRow {
   updated_at: Date;
 }
 
-const SELECT_PROMOTION = `
-  SELECT p.id, p.seq, p.change_id, c.version, c.registered_by, p.application_id, a.name AS application, p.environment_id,
+const PROMOTION_COLUMNS = `p.id, p.seq, p.change_id, c.version, c.registered_by, p.application_id, a.name AS application, p.environment_id,
          e.name AS environment, se.name AS source_environment, p.state, p.emergency, p.reason, p.ticket, p.requested_by,
          p.requested_by_username, p.requested_by_name, p.requested_by_kind, p.idempotency_key, p.current_decision_id,
-         p.expires_at, p.requested_at, p.updated_at
-    FROM pipelines.promotion p
+         p.expires_at, p.requested_at, p.updated_at`;
+
+/** The names a promotion row carries, joined to `p`. */
+const PROMOTION_JOINS = `
     JOIN pipelines.change c ON c.id = p.change_id
     JOIN pipelines.application a ON a.id = p.application_id
     JOIN pipelines.environment e ON e.id = p.environment_id
     LEFT JOIN pipelines.environment se ON se.id = p.source_environment_id`;
+
+const SELECT_PROMOTION = `
+  SELECT ${PROMOTION_COLUMNS}
+    FROM pipelines.promotion p ${PROMOTION_JOINS}`;
+
+/** A decision's columns, listed: a prepared statement's result must not change shape under it. */
+const DECISION_COLUMNS = `id, promotion_id, outcome, basis, approvals, matched_rules, explanation, errors, policy_name, policy_version,
+         policy_hash, decision_input_id, input, input_hash, trigger, decided_at, superseded_at`;
 
 /** TargetRow is what a request needs to know about the change, its application and the two environments. */
 export interface TargetRow {
@@ -201,7 +210,8 @@ export class PromotionRepository {
    * needs, in one read. The application row is share-locked so it cannot be archived under a request.
    */
   async findTarget(changeId: string, environment: string, manager: EntityManager): Promise<TargetRow | null> {
-    const rows: TargetRow[] = await manager.query(
+    const rows = await preparedQuery<TargetRow>(
+      manager,
       `SELECT c.id AS change_id, c.version, c.registered_by, a.id AS application_id, a.name AS application, a.team,
               a.tier AS application_tier, a.tags, a.archived_at,
               e.id AS environment_id, e.name AS environment, e.position, e.regulated, e.tier, e.timezone, e.approval_timeout_hours,
@@ -245,7 +255,8 @@ export class PromotionRepository {
 
   /** Inserts a promotion in state REQUESTED with its first transition. */
   async insertPromotion(p: NewPromotion, manager: EntityManager): Promise<string> {
-    const [row]: { id: string }[] = await manager.query(
+    const [row] = await preparedQuery<{ id: string }>(
+      manager,
       `WITH inserted AS (
          INSERT INTO pipelines.promotion (change_id, application_id, environment_id, source_environment_id, state, emergency, reason, ticket,
                                           requested_by, requested_by_username, requested_by_name, requested_by_kind, idempotency_key)
@@ -273,8 +284,8 @@ export class PromotionRepository {
     return row!.id;
   }
 
-  async findByIdempotencyKey(requestedBy: string, key: string, db: Db = this.dataSource): Promise<PromotionRow | null> {
-    const rows: PromotionRow[] = await db.query(`${SELECT_PROMOTION} WHERE p.requested_by = $1 AND p.idempotency_key = $2`, [requestedBy, key]);
+  async findByIdempotencyKey(requestedBy: string, key: string, db: EntityManager | DataSource = this.dataSource): Promise<PromotionRow | null> {
+    const rows = await preparedQuery<PromotionRow>(db, `${SELECT_PROMOTION} WHERE p.requested_by = $1 AND p.idempotency_key = $2`, [requestedBy, key]);
     return rows[0] ?? null;
   }
 
@@ -291,8 +302,8 @@ export class PromotionRepository {
     return rows[0] ?? null;
   }
 
-  async findById(id: string, db: Db = this.dataSource): Promise<PromotionRow | null> {
-    const rows: PromotionRow[] = await db.query(`${SELECT_PROMOTION} WHERE p.id = $1`, [id]);
+  async findById(id: string, db: EntityManager | DataSource = this.dataSource): Promise<PromotionRow | null> {
+    const rows = await preparedQuery<PromotionRow>(db, `${SELECT_PROMOTION} WHERE p.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
@@ -331,24 +342,32 @@ export class PromotionRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Moves a promotion to a state and records the transition, in one statement. */
+  /**
+   * Moves a promotion to a state and records the transition, in one statement; returns the
+   * promotion as it is after the move (null when it was not in state `from`).
+   */
   async moveTo(
     t: { promotionId: string; from: PromotionState; to: PromotionState; actorId: string; actorName: string; cause: string; expiresAt?: Date | null },
     manager: EntityManager,
-  ): Promise<void> {
-    await manager.query(
+  ): Promise<PromotionRow | null> {
+    const rows = await preparedQuery<PromotionRow>(
+      manager,
       `WITH moved AS (
          UPDATE pipelines.promotion SET state = $3, updated_at = now(), expires_at = CASE WHEN $7::boolean THEN $8::timestamptz ELSE expires_at END
-          WHERE id = $1 AND state = $2 RETURNING id
+          WHERE id = $1 AND state = $2 RETURNING *
+       ), transition AS (
+         INSERT INTO pipelines.promotion_transition (promotion_id, from_state, to_state, actor_id, actor_name, cause)
+         SELECT id, $2, $3, $4, $5, $6 FROM moved
        )
-       INSERT INTO pipelines.promotion_transition (promotion_id, from_state, to_state, actor_id, actor_name, cause)
-       SELECT id, $2, $3, $4, $5, $6 FROM moved`,
+       SELECT ${PROMOTION_COLUMNS} FROM moved p ${PROMOTION_JOINS}`,
       [t.promotionId, t.from, t.to, t.actorId, t.actorName, t.cause, t.expiresAt !== undefined, t.expiresAt ?? null],
     );
+    return rows[0] ?? null;
   }
 
   async insertDecision(d: NewDecision, manager: EntityManager): Promise<DecisionRow> {
-    const [row]: DecisionRow[] = await manager.query(
+    const [row] = await preparedQuery<DecisionRow>(
+      manager,
       `WITH superseded AS (
          UPDATE pipelines.decision SET superseded_at = now() WHERE promotion_id = $1 AND superseded_at IS NULL RETURNING id
        ), inserted AS (
@@ -358,7 +377,7 @@ export class PromotionRepository {
        ), current AS (
          UPDATE pipelines.promotion SET current_decision_id = (SELECT id FROM inserted), updated_at = now() WHERE id = $1 RETURNING id
        )
-       SELECT inserted.*, (SELECT count(*) FROM superseded) AS superseded_count, (SELECT count(*) FROM current) AS updated FROM inserted`,
+       SELECT ${DECISION_COLUMNS}, (SELECT count(*) FROM superseded) AS superseded_count, (SELECT count(*) FROM current) AS updated FROM inserted`,
       [
         d.promotionId,
         d.outcome,

@@ -112,10 +112,18 @@ export class PromotionService implements OnModuleInit {
 
   /** Requests a promotion; the decision is made and stored before this returns. */
   async request(input: RequestPromotionInput, principal: Principal, requestId: string | null): Promise<PromotionRow> {
+    return (await this.requestDecided(input, principal, requestId)).promotion;
+  }
+
+  /**
+   * Requests a promotion and returns it with the decision this request made (null when an
+   * idempotent repeat returned the promotion an earlier request made).
+   */
+  async requestDecided(input: RequestPromotionInput, principal: Principal, requestId: string | null): Promise<{ promotion: PromotionRow; decision: DecisionRow | null }> {
     const key = input.idempotencyKey ?? null;
     if (key) {
       const existing = await this.promotions.findByIdempotencyKey(principal.userId, key);
-      if (existing) return this.sameRequest(existing, input);
+      if (existing) return { promotion: await this.sameRequest(existing, input), decision: null };
     }
     try {
       return await this.transaction(async (manager) => {
@@ -149,16 +157,18 @@ export class PromotionService implements OnModuleInit {
         const { decision, event } = await this.decide(id, target, requester, sourceDeployedAt, DecisionTrigger.REQUEST, false, principal.actor, requestId, manager);
         events.push(event);
         const to = OUTCOME_STATE[decision.outcome];
-        events.push(...(await this.move(id, target, PromotionState.REQUESTED, to, principal.actor, requestId, `decision: ${decision.outcome}`, manager, this.expiryFor(to, target))));
+        const moved = await this.transition(id, target, PromotionState.REQUESTED, to, principal.actor, requestId, `decision: ${decision.outcome}`, manager, this.expiryFor(to, target));
+        events.push(...moved.events);
         await recordAuditEvents(manager, events);
-        return (await this.promotions.findById(id, manager))!;
+        // The move returned the promotion as this transaction leaves it: no read-back needed.
+        return { promotion: moved.row ?? (await this.promotions.findById(id, manager))!, decision };
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // A concurrent request won a race: the same idempotency key, or another open promotion.
       if (key) {
         const existing = await this.promotions.findByIdempotencyKey(principal.userId, key);
-        if (existing) return this.sameRequest(existing, input);
+        if (existing) return { promotion: await this.sameRequest(existing, input), decision: null };
       }
       const target = await this.transaction((manager) => this.target(input.change, input.environment, manager));
       const open = await this.promotions.findOpen(target.change_id, target.environment_id!);
@@ -201,7 +211,8 @@ export class PromotionService implements OnModuleInit {
         const { decision, document, event } = await this.decide(id, target, requester, sourceDeployedAt, DecisionTrigger.EMERGENCY, true, principal.actor, requestId, manager);
         events.push(event);
         guardEmergency(document);
-        events.push(...(await this.move(id, target, PromotionState.REQUESTED, PromotionState.APPROVED, principal.actor, requestId, 'emergency: approvals waived', manager)));
+        const moved = await this.transition(id, target, PromotionState.REQUESTED, PromotionState.APPROVED, principal.actor, requestId, 'emergency: approvals waived', manager);
+        events.push(...moved.events);
         const groups = decision.approvals.length > 0 ? mergeRequirements(decision.approvals).map((r) => r.group) : this.config.promotions.emergencyReviewGroups;
         const dueAt = new Date(Date.now() + this.config.promotions.emergencyReviewHours * 3_600_000);
         await this.promotions.insertReview({ promotionId: id, groups, dueAt }, manager);
@@ -215,7 +226,7 @@ export class PromotionService implements OnModuleInit {
           }),
         );
         await recordAuditEvents(manager, events);
-        return (await this.promotions.findById(id, manager))!;
+        return moved.row ?? (await this.promotions.findById(id, manager))!;
       });
     } catch (error) {
       if (error instanceof PromotionException && error.reason === PromotionErrorReason.EMERGENCY_GUARD) {
@@ -726,10 +737,27 @@ export class PromotionService implements OnModuleInit {
     expiresAt?: Date | null,
     data: Record<string, unknown> = {},
   ): Promise<AuditEventInput[]> {
+    return (await this.transition(id, target, from, to, actor, requestId, cause, manager, expiresAt, data)).events;
+  }
+
+  /** move(), also returning the promotion as the move left it (null when it was not in state `from`). */
+  private async transition(
+    id: string,
+    target: Pick<TargetRow, 'change_id' | 'version' | 'application' | 'environment'>,
+    from: PromotionState,
+    to: PromotionState,
+    actor: Actor,
+    requestId: string | null,
+    cause: string,
+    manager: EntityManager,
+    expiresAt?: Date | null,
+    data: Record<string, unknown> = {},
+  ): Promise<{ events: AuditEventInput[]; row: PromotionRow | null }> {
     if (!isLegalTransition(from, to)) throw new Error(`illegal transition ${from} → ${to} of promotion ${id}`);
-    await this.promotions.moveTo({ promotionId: id, from, to, actorId: actor.id, actorName: actor.displayName, cause, expiresAt }, manager);
+    const row = await this.promotions.moveTo({ promotionId: id, from, to, actorId: actor.id, actorName: actor.displayName, cause, expiresAt }, manager);
     const action = STATE_ACTION[to];
-    return action ? [this.event(actor, requestId, action, target, id, to, { from, cause, ...(expiresAt && { expiresAt: expiresAt.toISOString() }), ...data })] : [];
+    const events = action ? [this.event(actor, requestId, action, target, id, to, { from, cause, ...(expiresAt && { expiresAt: expiresAt.toISOString() }), ...data })] : [];
+    return { events, row };
   }
 
   private expiryFor(state: PromotionState, target: TargetRow): Date | undefined {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PageRequest, Principal } from '@gatehouse/shared';
+import { preparedQuery, type PageRequest, type Principal } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { PolicyDocument } from '../policy-document/policy-document.model';
 import type { ActivationRow, PolicyVersionRow } from './policy.model';
@@ -95,7 +95,8 @@ export class PolicyRepository {
 
   /** Which version governs one environment now, without reading its document: one indexed read. */
   async activeVersionOf(environment: string, manager: EntityManager = this.dataSource.manager): Promise<{ name: string; version: number; content_hash: string } | null> {
-    const rows: { name: string; version: number; content_hash: string }[] = await manager.query(
+    const rows = await preparedQuery<{ name: string; version: number; content_hash: string }>(
+      manager,
       `SELECT a.policy_name AS name, a.version, v.content_hash
          FROM (SELECT policy_name, version FROM policy.activation WHERE environment = $1 ORDER BY id DESC LIMIT 1) a
          JOIN policy.policy_version v ON v.name = a.policy_name AND v.version = a.version`,
