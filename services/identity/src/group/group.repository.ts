@@ -10,6 +10,16 @@ const SELECT_GROUP = `
   LEFT JOIN identity.group_member m ON m.group_id = g.id
   LEFT JOIN identity.user_account u ON u.id = m.user_id`;
 
+/**
+ * The names of the groups of the user whose id is the SQL expression `userId`, sorted (what
+ * groupsOf() reads), as one text[]: a subquery for a caller that reads them with other things
+ * in one statement.
+ */
+export function groupNamesOf(userId: string): string {
+  return `(SELECT coalesce(array_agg(g.name ORDER BY g.name), '{}'::text[])
+             FROM identity.group_member m JOIN identity.user_group g ON g.id = m.group_id WHERE m.user_id = ${userId})`;
+}
+
 /** GroupRepository is the only place that reads and writes groups and memberships. */
 @Injectable()
 export class GroupRepository {

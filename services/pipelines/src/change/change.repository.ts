@@ -34,6 +34,16 @@ const SELECT_CHANGE = `
          c.labels, c.changed_paths, c.lines_added, c.lines_removed, c.registered_by, c.created_at
     FROM pipelines.change c JOIN pipelines.application a ON a.id = c.application_id`;
 
+/**
+ * The commits of the change whose id is the SQL expression `changeId`, in registered order, as
+ * one JSON array of {sha, author, message}: a subquery for a caller that reads a change together
+ * with other things in one statement (a promotion request).
+ */
+export function commitsJsonOf(changeId: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object('sha', m.sha, 'author', m.author, 'message', m.message) ORDER BY m.position), '[]'::json)
+             FROM pipelines.change_commit m WHERE m.change_id = ${changeId})`;
+}
+
 /** ChangeRepository is the only place that queries changes and their commits. */
 @Injectable()
 export class ChangeRepository {

@@ -30,7 +30,9 @@ import { approvalsOf } from './promotion.mapper';
 import { promotionInputDocument, type PromotionInputDocument } from './promotion.input-document';
 import { PromotionErrorReason, PromotionException, applicationNotFound } from './promotion.exception';
 import { DEPLOYMENT_MOVES, DecisionTrigger, PromotionState, Vote, isLegalTransition } from './promotion-state';
-import { PromotionRepository, type DecisionRow, type PromotionRow, type TargetRow } from './promotion.repository';
+import { PromotionRepository, changeRowOf, type DecisionRow, type PromotionRow, type TargetRow } from './promotion.repository';
+import { windowRowsOfJson } from '../change-window/change-window.repository';
+import { evidenceRowsOfJson } from '../evidence/evidence.repository';
 
 type Actor = Principal['actor'];
 type Outcome = DecisionRow['outcome'];
@@ -127,7 +129,7 @@ export class PromotionService implements OnModuleInit {
     }
     try {
       return await this.transaction(async (manager) => {
-        const target = await this.target(input.change, input.environment, manager);
+        const target = await this.target(input.change, input.environment, principal.userId, manager);
         const sourceDeployedAt = this.checkOrder(target);
         const requester = requesterOf(principal);
         const id = await this.promotions.insertPromotion(
@@ -170,7 +172,7 @@ export class PromotionService implements OnModuleInit {
         const existing = await this.promotions.findByIdempotencyKey(principal.userId, key);
         if (existing) return { promotion: await this.sameRequest(existing, input), decision: null };
       }
-      const target = await this.transaction((manager) => this.target(input.change, input.environment, manager));
+      const target = await this.transaction((manager) => this.target(input.change, input.environment, principal.userId, manager));
       const open = await this.promotions.findOpen(target.change_id, target.environment_id!);
       throw alreadyOpen(target, open);
     }
@@ -180,7 +182,7 @@ export class PromotionService implements OnModuleInit {
   async emergency(input: EmergencyPromoteInput, principal: Principal, requestId: string | null): Promise<PromotionRow> {
     try {
       return await this.transaction(async (manager) => {
-        const target = await this.target(input.change, input.environment, manager);
+        const target = await this.target(input.change, input.environment, principal.userId, manager);
         const sourceDeployedAt = this.checkOrder(target);
         const requester = requesterOf(principal);
         const id = await this.promotions.insertPromotion(
@@ -233,7 +235,7 @@ export class PromotionService implements OnModuleInit {
         await this.recordRefusal(principal.actor, requestId, 'promotion.emergency.refused', { change: input.change, environment: input.environment, ticket: input.ticket, why: error.message });
       }
       if (isUniqueViolation(error)) {
-        const target = await this.transaction((manager) => this.target(input.change, input.environment, manager));
+        const target = await this.transaction((manager) => this.target(input.change, input.environment, principal.userId, manager));
         throw alreadyOpen(target, await this.promotions.findOpen(target.change_id, target.environment_id!));
       }
       throw error;
@@ -574,10 +576,10 @@ export class PromotionService implements OnModuleInit {
     manager: EntityManager,
   ): Promise<{ decision: DecisionRow; document: PromotionInputDocument; event: AuditEventInput }> {
     const now = new Date();
-    // One connection, one statement at a time: a transaction's queries cannot overlap.
-    const change = await this.changes.policyInputOf(target.change_id, { emergency, manager });
-    const window = await this.windows.policyInputForEnvironment(target.environment_id!, target.timezone!, now, manager);
-    const groups = await this.groups.groupsOf(requester.userId, manager);
+    // Everything below was read with the target, in the target's statement (findTarget), for this requester.
+    const change = this.changes.policyInputFromRows(changeRowOf(target), target.commits, evidenceRowsOfJson(target.evidence), { emergency });
+    const window = this.windows.policyInputFromWindows(windowRowsOfJson(target.windows), target.timezone!, now);
+    const groups = target.requester_groups;
     const isAuthor = change.change.authors.some((author) => author.toLowerCase() === requester.username.toLowerCase() || author === requester.userId);
     const document = promotionInputDocument({
       change,
@@ -591,7 +593,7 @@ export class PromotionService implements OnModuleInit {
     let evaluated: Pick<Decision, 'outcome' | 'approvals' | 'matchedRules' | 'explanation' | 'errors'> & { basis: string };
     let policy: { name: string; version: number; hash: string } | null = null;
     try {
-      const compiled = await this.policies.activeFor(target.environment!, target.regulated!, manager);
+      const compiled = await this.policies.compiledActive(target.environment!, target.regulated!, target.active_policy, manager);
       if (compiled) {
         const decision = evaluatePolicy(compiled, document, { trace: true });
         evaluated = decision;
@@ -662,7 +664,7 @@ export class PromotionService implements OnModuleInit {
   private async redecide(ids: string[], trigger: DecisionTrigger, why: string, actor: Actor, requestId: string | null, manager: EntityManager): Promise<void> {
     for (const id of ids) {
       const row = (await this.promotions.findById(id, manager))!;
-      const target = await this.target(row.change_id, row.environment, manager);
+      const target = await this.target(row.change_id, row.environment, row.requested_by, manager);
       const sourceDeployedAt = target.source_deployed_at;
       const requester: Requester = { userId: row.requested_by, username: row.requested_by_username, displayName: row.requested_by_name, kind: row.requested_by_kind };
       const events: AuditEventInput[] = [];
@@ -682,9 +684,9 @@ export class PromotionService implements OnModuleInit {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Reads the target of a request and checks it exists and accepts changes. */
-  private async target(changeId: string, environment: string, manager: EntityManager): Promise<TargetRow> {
-    const target = UUID.test(changeId) ? await this.promotions.findTarget(changeId, environment, manager) : null;
+  /** Reads the target of a request (and what deciding it needs, for `requesterId`) and checks it exists and accepts changes. */
+  private async target(changeId: string, environment: string, requesterId: string, manager: EntityManager): Promise<TargetRow> {
+    const target = UUID.test(changeId) ? await this.promotions.findTarget(changeId, environment, requesterId, manager) : null;
     if (!target) throw new PromotionException(PromotionErrorReason.CHANGE_NOT_FOUND, `No change with id "${changeId}".`, { change: changeId });
     if (!target.environment_id) {
       throw new PromotionException(

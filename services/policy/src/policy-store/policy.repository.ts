@@ -32,6 +32,24 @@ const CURRENT_ACTIVATIONS = `
   SELECT DISTINCT ON (environment) environment, policy_name, version, regulated, activated_by, activated_at
   FROM policy.activation ORDER BY environment, id DESC`;
 
+/** The policy version governing an environment, as activeVersionOf() reads it. */
+export interface ActiveVersionRef {
+  name: string;
+  version: number;
+  content_hash: string;
+}
+
+/**
+ * The version governing the environment named by the SQL expression `environment` (what
+ * activeVersionOf() reads), as one JSON object {name, version, content_hash} or null: a
+ * subquery for a caller that reads it with other things in one statement.
+ */
+export function activeVersionJsonOf(environment: string): string {
+  return `(SELECT json_build_object('name', a.policy_name, 'version', a.version, 'content_hash', v.content_hash)
+             FROM (SELECT policy_name, version FROM policy.activation WHERE environment = ${environment} ORDER BY id DESC LIMIT 1) a
+             JOIN policy.policy_version v ON v.name = a.policy_name AND v.version = a.version)`;
+}
+
 /** PolicyRepository is the only place that reads and writes policies, versions and activations. */
 @Injectable()
 export class PolicyRepository {
