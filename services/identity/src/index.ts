@@ -4,6 +4,7 @@ import { CreateIdentity1795705000000 } from './migrations/1795705000000-create-i
 export { IdentityModule } from './identity.module';
 export { IdentityBootstrap, DEMO_USERS, DEMO_PASSWORD } from './bootstrap/identity-bootstrap';
 export { GroupService } from './group/group.service';
+export { groupNamesOf } from './group/group.repository';
 export { UserService } from './user/user.service';
 export { SESSION_COOKIE } from './access/authenticator';
 export { IdentityException, IdentityErrorReason } from './identity.exception';

@@ -35,6 +35,7 @@ export { runPolicyTests, type PolicyTestReport, type PolicyTestResult, type Poli
 
 // Store and API: versions, activations, GitOps load on start, backtests over stored decision inputs.
 export { PolicyService } from './policy-store/policy.service';
+export { activeVersionJsonOf, type ActiveVersionRef } from './policy-store/policy.repository';
 export { PolicyStoreException, PolicyStoreErrorReason, type DocumentProblem } from './policy-store/policy.exception';
 export { PolicySync, type PolicySyncEntry, type PolicySyncReport } from './gitops/policy-sync';
 export { diffPolicyDocuments, type PolicyDocumentDiff, type RuleChange } from './policy-diff/policy-diff';

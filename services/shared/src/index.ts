@@ -18,3 +18,4 @@ export * from './testing/free-port';
 export * from './errors/http-status';
 export * from './database/postgres-errors';
 export * from './metrics/metrics';
+export * from './database/prepared-query';

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
@@ -132,12 +133,16 @@ async function main(): Promise<void> {
     let next = 0;
     let failures = 0;
     let measuredFrom = 0n;
+    let cpuFrom: CpuSample | undefined;
     const outcomes = new Map<string, number>();
     const body = (change: string) => JSON.stringify({ query: REQUEST, variables: { input: { change, environment: 'prod', reason: 'bench' } } });
     const worker = async () => {
       while (next < ids.length) {
         const index = next++;
-        if (index === WARMUP) measuredFrom = process.hrtime.bigint();
+        if (index === WARMUP) {
+          measuredFrom = process.hrtime.bigint();
+          void cpuSample(db, api!.pid!, name).then((sample) => (cpuFrom = sample));
+        }
         const started = process.hrtime.bigint();
         const response = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: body(ids[index]!) });
         const result = (await response.json()) as { data?: { requestPromotion: { state: string } }; errors?: unknown[] };
@@ -156,11 +161,20 @@ async function main(): Promise<void> {
     const load = process.hrtime.bigint();
     await Promise.all(Array.from({ length: CLIENTS }, worker));
     const measured = elapsed(measuredFrom || load);
+    const cpuTo = await cpuSample(db, api.pid!, name);
     latencies.sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
     say(`requestPromotion over HTTP, ${CLIENTS} concurrent clients: ${latencies.length} requests in ${measured.toFixed(2)} s`);
     say(`  throughput ${(latencies.length / measured).toFixed(0)} requests/s`);
     say(`  latency p50 ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, max ${latencies[latencies.length - 1]!.toFixed(1)} ms`);
+    if (cpuFrom && cpuTo) {
+      const perRequest = (from: Map<number, number>, to: Map<number, number>) => {
+        let ticks = 0;
+        for (const [pid, t] of to) ticks += t - (from.get(pid) ?? 0);
+        return ((ticks * 10) / latencies.length).toFixed(2); // 100 ticks a second
+      };
+      say(`  CPU per request: API ${perRequest(cpuFrom.api, cpuTo.api)} ms, PostgreSQL backends ${perRequest(cpuFrom.backends, cpuTo.backends)} ms (from /proc)`);
+    }
     say(`  outcomes ${JSON.stringify(Object.fromEntries(outcomes))}, failures ${failures}`);
     const stored = await db.query(
       `SELECT (SELECT count(*) FROM pipelines.decision)::int AS decisions, (SELECT count(*) FROM policy.decision_input)::int AS inputs, (SELECT count(*) FROM audit.event WHERE action = 'decision.made')::int AS audited`,
@@ -180,6 +194,35 @@ async function main(): Promise<void> {
 }
 
 const REQUEST = 'mutation($input: RequestPromotionInput!) { requestPromotion(input: $input) { id state decision { outcome } } }';
+
+/** CPU time (clock ticks) of the API process and of this database's PostgreSQL backends, from /proc (Linux, same machine). */
+interface CpuSample {
+  api: Map<number, number>;
+  backends: Map<number, number>;
+}
+
+const ticksOf = (pid: number): number | undefined => {
+  try {
+    // Fields after the command (which may hold spaces) start at state: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+};
+
+async function cpuSample(db: Client, apiPid: number, database: string): Promise<CpuSample | undefined> {
+  const api = ticksOf(apiPid);
+  if (api === undefined) return undefined;
+  const { rows } = await db.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+  const backends = new Map<number, number>();
+  for (const { pid } of rows as { pid: number }[]) {
+    const ticks = ticksOf(pid);
+    if (ticks !== undefined) backends.set(pid, ticks);
+  }
+  return { api: new Map([[apiPid, api]]), backends };
+}
 
 const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Role, TokenScope } from '@gatehouse/shared';
+import { preparedQuery, type Role, type TokenScope } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ApiTokenRow } from './api-token.model';
 
@@ -37,7 +37,8 @@ export class ApiTokenRepository {
 
   /** The token and its owner, for authenticating one request. */
   async findForAuthentication(prefix: string): Promise<TokenOwnerRow | null> {
-    const rows: TokenOwnerRow[] = await this.dataSource.query(
+    const rows = await preparedQuery<TokenOwnerRow>(
+      this.dataSource,
       `SELECT t.id, t.name, t.token_hash, t.scopes, t.expires_at, t.revoked_at,
               u.id AS user_id, u.username, u.display_name, u.roles, u.disabled_at
        FROM identity.api_token t JOIN identity.user_account u ON u.id = t.user_id

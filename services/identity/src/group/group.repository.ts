@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PageRequest } from '@gatehouse/shared';
+import { preparedQuery, type PageRequest } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { GroupRow } from './group.model';
 
@@ -9,6 +9,16 @@ const SELECT_GROUP = `
   FROM identity.user_group g
   LEFT JOIN identity.group_member m ON m.group_id = g.id
   LEFT JOIN identity.user_account u ON u.id = m.user_id`;
+
+/**
+ * The names of the groups of the user whose id is the SQL expression `userId`, sorted (what
+ * groupsOf() reads), as one text[]: a subquery for a caller that reads them with other things
+ * in one statement.
+ */
+export function groupNamesOf(userId: string): string {
+  return `(SELECT coalesce(array_agg(g.name ORDER BY g.name), '{}'::text[])
+             FROM identity.group_member m JOIN identity.user_group g ON g.id = m.group_id WHERE m.user_id = ${userId})`;
+}
 
 /** GroupRepository is the only place that reads and writes groups and memberships. */
 @Injectable()
@@ -62,7 +72,8 @@ export class GroupRepository {
 
   /** Names of the groups a user belongs to now. */
   async groupsOf(userId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
-    const rows: { name: string }[] = await manager.query(
+    const rows = await preparedQuery<{ name: string }>(
+      manager,
       'SELECT g.name FROM identity.group_member m JOIN identity.user_group g ON g.id = m.group_id WHERE m.user_id = $1 ORDER BY g.name',
       [userId],
     );

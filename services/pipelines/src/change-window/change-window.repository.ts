@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { preparedQuery } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ChangeWindowKind } from './change-window-kind';
 
@@ -39,6 +40,24 @@ const SELECT_WINDOW = `
     FROM pipelines.change_window w
     JOIN pipelines.environment e ON e.id = w.environment_id
     JOIN pipelines.application a ON a.id = e.application_id`;
+
+/**
+ * The windows in force of the environment whose id is the SQL expression `environmentId` (what
+ * active() reads), as one JSON array: a subquery for a caller that reads them with other things
+ * in one statement. windowRowsOfJson turns the array back into rows.
+ */
+export function activeWindowsJsonOf(environmentId: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object('id', x.id, 'application', x.application, 'environment', x.environment, 'timezone', x.timezone,
+                                                     'name', x.name, 'kind', x.kind, 'start', x.start, 'end', x."end", 'rrule', x.rrule,
+                                                     'duration', x.duration, 'reason', x.reason, 'created_by', x.created_by, 'created_at', x.created_at)
+                                   ORDER BY x.name), '[]'::json)
+             FROM (${SELECT_WINDOW} WHERE w.environment_id = ${environmentId} AND w.deleted_at IS NULL) x)`;
+}
+
+/** Rows from activeWindowsJsonOf's array: as active() returns them. */
+export function windowRowsOfJson(rows: (Omit<ChangeWindowRow, 'created_at'> & { created_at: string })[]): ChangeWindowRow[] {
+  return rows.map((row) => ({ ...row, created_at: new Date(row.created_at) }));
+}
 
 /** ChangeWindowRepository is the only place that queries change windows. */
 @Injectable()
@@ -82,7 +101,7 @@ export class ChangeWindowRepository {
 
   /** The windows in force (not deleted) of an environment, by name. */
   active(environmentId: string, manager: EntityManager = this.dataSource.manager): Promise<ChangeWindowRow[]> {
-    return manager.query(`${SELECT_WINDOW} WHERE w.environment_id = $1 AND w.deleted_at IS NULL ORDER BY w.name`, [environmentId]);
+    return preparedQuery<ChangeWindowRow>(manager, `${SELECT_WINDOW} WHERE w.environment_id = $1 AND w.deleted_at IS NULL ORDER BY w.name`, [environmentId]);
   }
 
   async insert(

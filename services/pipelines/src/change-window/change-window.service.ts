@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { ChangeWindowErrorReason, ChangeWindowException } from './change-window.exception';
 import { toChangeWindowModel, type ChangeWindow, type ChangeWindowStatus } from './change-window.model';
 import { parseRecurrence, parseWindowDuration } from './change-window.recurrence';
-import { ChangeWindowRepository, type EnvironmentRef } from './change-window.repository';
+import { ChangeWindowRepository, type ChangeWindowRow, type EnvironmentRef } from './change-window.repository';
 import { OUTSIDE_ALLOWED_HOURS, toWindowPolicyInput, windowStateAt, type WindowPolicyInput } from './change-window.state';
 import type { CreateChangeWindowInput } from './dto/create-change-window.input';
 import type { DeleteChangeWindowInput } from './dto/delete-change-window.input';
@@ -133,6 +133,11 @@ export class ChangeWindowService {
    */
   async policyInputForEnvironment(environmentId: string, timezone: string, at: Date, manager?: EntityManager): Promise<WindowPolicyInput> {
     const windows = await this.windows.active(environmentId, manager);
+    return toWindowPolicyInput(windowStateAt(windows, timezone, at), timezone, at);
+  }
+
+  /** policyInputForEnvironment() on the windows the caller read (activeWindowsJsonOf) with the rest of what it decides on. */
+  policyInputFromWindows(windows: ChangeWindowRow[], timezone: string, at: Date): WindowPolicyInput {
     return toWindowPolicyInput(windowStateAt(windows, timezone, at), timezone, at);
   }
 

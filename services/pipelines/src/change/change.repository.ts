@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PageRequest } from '@gatehouse/shared';
+import { preparedQuery, type PageRequest } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ChangeContent, Commit } from './change.model';
 
@@ -33,6 +33,16 @@ const SELECT_CHANGE = `
   SELECT c.id, c.seq, a.name AS application, c.version, c.content_hash, c.artifact_digest, c.title, c.ticket,
          c.labels, c.changed_paths, c.lines_added, c.lines_removed, c.registered_by, c.created_at
     FROM pipelines.change c JOIN pipelines.application a ON a.id = c.application_id`;
+
+/**
+ * The commits of the change whose id is the SQL expression `changeId`, in registered order, as
+ * one JSON array of {sha, author, message}: a subquery for a caller that reads a change together
+ * with other things in one statement (a promotion request).
+ */
+export function commitsJsonOf(changeId: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object('sha', m.sha, 'author', m.author, 'message', m.message) ORDER BY m.position), '[]'::json)
+             FROM pipelines.change_commit m WHERE m.change_id = ${changeId})`;
+}
 
 /** ChangeRepository is the only place that queries changes and their commits. */
 @Injectable()
@@ -109,7 +119,7 @@ export class ChangeRepository {
   }
 
   async findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<ChangeRow | null> {
-    const rows: ChangeRow[] = await manager.query(`${SELECT_CHANGE} WHERE c.id = $1`, [id]);
+    const rows = await preparedQuery<ChangeRow>(manager, `${SELECT_CHANGE} WHERE c.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
@@ -117,7 +127,8 @@ export class ChangeRepository {
   async commitsOf(changeIds: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, Commit[]>> {
     const byChange = new Map<string, Commit[]>(changeIds.map((id) => [id, []]));
     if (changeIds.length === 0) return byChange;
-    const rows: { change_id: string; sha: string; author: string; message: string }[] = await manager.query(
+    const rows = await preparedQuery<{ change_id: string; sha: string; author: string; message: string }>(
+      manager,
       'SELECT change_id, sha, author, message FROM pipelines.change_commit WHERE change_id = ANY($1::uuid[]) ORDER BY change_id, position',
       [changeIds],
     );

@@ -3,10 +3,10 @@ import { recordAuditEvent } from '@gatehouse/audit';
 import { ValidationException, pageRequest, toConnection, type Principal } from '@gatehouse/shared';
 import type { EntityManager } from 'typeorm';
 import { EvidenceRepository } from '../evidence/evidence.repository';
-import { toEvidenceModel } from '../evidence/evidence.model';
+import { toEvidenceModel, type EvidenceRow } from '../evidence/evidence.model';
 import { changeContentDifferences, changeContentHash, changeContentOf } from './change.content';
 import { ChangeErrorReason, ChangeException } from './change.exception';
-import { toChangeModel, type Change, type ChangeConnection, type ChangeContent } from './change.model';
+import { toChangeModel, type Change, type ChangeConnection, type ChangeContent, type Commit } from './change.model';
 import { toPolicyInput, type ChangePolicyInput } from './change.policy-input';
 import { ChangeRepository, type ChangeRow } from './change.repository';
 import type { ChangeFilter } from './dto/change-filter.input';
@@ -111,6 +111,11 @@ export class ChangeService {
     const [change] = await this.toModels([row], options.manager);
     const current = await this.evidence.current(changeId, options.manager);
     return toPolicyInput(change!, current.map(toEvidenceModel), { emergency: options.emergency });
+  }
+
+  /** policyInputOf() on rows the caller read (commitsJsonOf, currentEvidenceJsonOf) with the rest of what it decides on. */
+  policyInputFromRows(row: ChangeRow, commits: Commit[], currentEvidence: EvidenceRow[], options: { emergency?: boolean } = {}): ChangePolicyInput {
+    return toPolicyInput(toChangeModel(row, commits), currentEvidence.map(toEvidenceModel), { emergency: options.emergency });
   }
 
   private async existing(applicationId: string, version: string, offered: ChangeContent, offeredHash: string, manager: EntityManager): Promise<Change> {

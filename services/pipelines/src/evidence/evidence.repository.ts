@@ -1,11 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PageRequest } from '@gatehouse/shared';
+import { preparedQuery, type PageRequest } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EvidenceKind } from './evidence-kind';
 import type { EvidencePayload, EvidenceRow } from './evidence.model';
 
 const COLUMNS = 'id, seq, change_id, kind, payload, source, url, attached_by, created_at';
+
+/**
+ * The current evidence of the change whose id is the SQL expression `changeId` (what current()
+ * reads), as one JSON array: a subquery for a caller that reads it with other things in one
+ * statement. evidenceRowsOfJson turns the array back into rows.
+ */
+export function currentEvidenceJsonOf(changeId: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object('id', x.id, 'seq', x.seq::text, 'change_id', x.change_id, 'kind', x.kind, 'payload', x.payload,
+                                                     'source', x.source, 'url', x.url, 'attached_by', x.attached_by, 'created_at', x.created_at)
+                                   ORDER BY x.kind, x.check_name NULLS FIRST), '[]'::json)
+             FROM (SELECT DISTINCT ON (kind, coalesce(check_name, '')) ${COLUMNS}, check_name
+                     FROM pipelines.evidence WHERE change_id = ${changeId}
+                    ORDER BY kind, coalesce(check_name, ''), seq DESC) x)`;
+}
+
+/** Rows from currentEvidenceJsonOf's array: as current() returns them. */
+export function evidenceRowsOfJson(rows: (Omit<EvidenceRow, 'created_at'> & { created_at: string })[]): EvidenceRow[] {
+  return rows.map((row) => ({ ...row, created_at: new Date(row.created_at) }));
+}
 
 /** EvidenceRepository is the only place that queries evidence; rows are only ever inserted. */
 @Injectable()
@@ -27,7 +46,8 @@ export class EvidenceRepository {
 
   /** The newest evidence of each kind (of each check name, for checks), by kind then check name. */
   current(changeId: string, manager: EntityManager = this.dataSource.manager): Promise<EvidenceRow[]> {
-    return manager.query(
+    return preparedQuery<EvidenceRow>(
+      manager,
       `SELECT ${COLUMNS} FROM (
          SELECT DISTINCT ON (kind, coalesce(check_name, '')) ${COLUMNS}, check_name
            FROM pipelines.evidence WHERE change_id = $1

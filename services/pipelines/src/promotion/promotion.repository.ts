@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { readDecisionInput } from '@gatehouse/policy';
-import type { PageRequest } from '@gatehouse/shared';
+import { groupNamesOf } from '@gatehouse/identity';
+import { activeVersionJsonOf, readDecisionInput, type ActiveVersionRef } from '@gatehouse/policy';
+import { preparedQuery, type PageRequest } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
+import { activeWindowsJsonOf, type ChangeWindowRow } from '../change-window/change-window.repository';
+import { commitsJsonOf, type ChangeRow } from '../change/change.repository';
+import type { EvidenceRow } from '../evidence/evidence.model';
+import { currentEvidenceJsonOf } from '../evidence/evidence.repository';
+import type { Commit } from '../change/change.model';
 import type { DecisionTrigger, DeploymentStatus, PromotionState, Vote } from './promotion-state';
 
 /** Something that runs SQL: the data source, or the manager of an open transaction. */
@@ -35,16 +41,25 @@ export interface PromotionRow {
   updated_at: Date;
 }
 
-const SELECT_PROMOTION = `
-  SELECT p.id, p.seq, p.change_id, c.version, c.registered_by, p.application_id, a.name AS application, p.environment_id,
+const PROMOTION_COLUMNS = `p.id, p.seq, p.change_id, c.version, c.registered_by, p.application_id, a.name AS application, p.environment_id,
          e.name AS environment, se.name AS source_environment, p.state, p.emergency, p.reason, p.ticket, p.requested_by,
          p.requested_by_username, p.requested_by_name, p.requested_by_kind, p.idempotency_key, p.current_decision_id,
-         p.expires_at, p.requested_at, p.updated_at
-    FROM pipelines.promotion p
+         p.expires_at, p.requested_at, p.updated_at`;
+
+/** The names a promotion row carries, joined to `p`. */
+const PROMOTION_JOINS = `
     JOIN pipelines.change c ON c.id = p.change_id
     JOIN pipelines.application a ON a.id = p.application_id
     JOIN pipelines.environment e ON e.id = p.environment_id
     LEFT JOIN pipelines.environment se ON se.id = p.source_environment_id`;
+
+const SELECT_PROMOTION = `
+  SELECT ${PROMOTION_COLUMNS}
+    FROM pipelines.promotion p ${PROMOTION_JOINS}`;
+
+/** A decision's columns, listed: a prepared statement's result must not change shape under it. */
+const DECISION_COLUMNS = `id, promotion_id, outcome, basis, approvals, matched_rules, explanation, errors, policy_name, policy_version,
+         policy_hash, decision_input_id, input, input_hash, trigger, decided_at, superseded_at`;
 
 /** TargetRow is what a request needs to know about the change, its application and the two environments. */
 export interface TargetRow {
@@ -73,6 +88,47 @@ export interface TargetRow {
   failed_last_7_days: number;
   rollbacks_last_30_days: number;
   last_failed: boolean;
+  // What deciding needs besides, read in the same statement (each part's SQL is its owner's):
+  change_seq: string;
+  content_hash: string;
+  artifact_digest: string;
+  title: string;
+  ticket: string | null;
+  labels: string[];
+  changed_paths: string[];
+  lines_added: number;
+  lines_removed: number;
+  change_created_at: Date;
+  /** commitsJsonOf */
+  commits: Commit[];
+  /** currentEvidenceJsonOf (created_at as text: see evidenceRowsOfJson) */
+  evidence: (Omit<EvidenceRow, 'created_at'> & { created_at: string })[];
+  /** activeWindowsJsonOf of the target environment (created_at as text: see windowRowsOfJson) */
+  windows: (Omit<ChangeWindowRow, 'created_at'> & { created_at: string })[];
+  /** groupNamesOf the requester */
+  requester_groups: string[];
+  /** activeVersionJsonOf the target environment */
+  active_policy: ActiveVersionRef | null;
+}
+
+/** The change as ChangeRepository.findById reads it, from a target row. */
+export function changeRowOf(target: TargetRow): ChangeRow {
+  return {
+    id: target.change_id,
+    seq: target.change_seq,
+    application: target.application,
+    version: target.version,
+    content_hash: target.content_hash,
+    artifact_digest: target.artifact_digest,
+    title: target.title,
+    ticket: target.ticket,
+    labels: target.labels,
+    changed_paths: target.changed_paths,
+    lines_added: target.lines_added,
+    lines_removed: target.lines_removed,
+    registered_by: target.registered_by,
+    created_at: target.change_created_at,
+  };
 }
 
 export interface DecisionRow {
@@ -199,9 +255,13 @@ export class PromotionRepository {
    * The change, its application, the target environment (by name), the environment before it,
    * whether the change is deployed in either, and the target's recent history: what a request
    * needs, in one read. The application row is share-locked so it cannot be archived under a request.
+   * The same statement reads what deciding needs besides (one round trip, not six): the change's
+   * commits and current evidence, the target's windows in force, the groups of `requesterId`
+   * and the policy version governing the target.
    */
-  async findTarget(changeId: string, environment: string, manager: EntityManager): Promise<TargetRow | null> {
-    const rows: TargetRow[] = await manager.query(
+  async findTarget(changeId: string, environment: string, requesterId: string, manager: EntityManager): Promise<TargetRow | null> {
+    const rows = await preparedQuery<TargetRow>(
+      manager,
       `SELECT c.id AS change_id, c.version, c.registered_by, a.id AS application_id, a.name AS application, a.team,
               a.tier AS application_tier, a.tags, a.archived_at,
               e.id AS environment_id, e.name AS environment, e.position, e.regulated, e.tier, e.timezone, e.approval_timeout_hours,
@@ -212,7 +272,14 @@ export class PromotionRepository {
                  JOIN pipelines.deployment d ON d.promotion_id = sp.id AND d.status = 'SUCCEEDED'
                 WHERE sp.change_id = c.id AND sp.environment_id = se.id AND sp.state = 'DEPLOYED'
                 ORDER BY d.reported_at DESC LIMIT 1) AS source_deployed_at,
-              h.deployments_today, h.failed_last_7_days, h.rollbacks_last_30_days, h.last_failed
+              h.deployments_today, h.failed_last_7_days, h.rollbacks_last_30_days, h.last_failed,
+              c.seq AS change_seq, c.content_hash, c.artifact_digest, c.title, c.ticket, c.labels, c.changed_paths,
+              c.lines_added, c.lines_removed, c.created_at AS change_created_at,
+              ${commitsJsonOf('c.id')} AS commits,
+              ${currentEvidenceJsonOf('c.id')} AS evidence,
+              ${activeWindowsJsonOf('e.id')} AS windows,
+              ${groupNamesOf('$3::uuid')} AS requester_groups,
+              ${activeVersionJsonOf('e.name')} AS active_policy
          FROM pipelines.change c
          JOIN pipelines.application a ON a.id = c.application_id
          LEFT JOIN pipelines.environment e ON e.application_id = a.id AND e.name = $2
@@ -232,7 +299,7 @@ export class PromotionRepository {
          ) h ON true
         WHERE c.id = $1
         FOR SHARE OF a`,
-      [changeId, environment],
+      [changeId, environment, requesterId],
     );
     return rows[0] ?? null;
   }
@@ -245,7 +312,8 @@ export class PromotionRepository {
 
   /** Inserts a promotion in state REQUESTED with its first transition. */
   async insertPromotion(p: NewPromotion, manager: EntityManager): Promise<string> {
-    const [row]: { id: string }[] = await manager.query(
+    const [row] = await preparedQuery<{ id: string }>(
+      manager,
       `WITH inserted AS (
          INSERT INTO pipelines.promotion (change_id, application_id, environment_id, source_environment_id, state, emergency, reason, ticket,
                                           requested_by, requested_by_username, requested_by_name, requested_by_kind, idempotency_key)
@@ -273,8 +341,8 @@ export class PromotionRepository {
     return row!.id;
   }
 
-  async findByIdempotencyKey(requestedBy: string, key: string, db: Db = this.dataSource): Promise<PromotionRow | null> {
-    const rows: PromotionRow[] = await db.query(`${SELECT_PROMOTION} WHERE p.requested_by = $1 AND p.idempotency_key = $2`, [requestedBy, key]);
+  async findByIdempotencyKey(requestedBy: string, key: string, db: EntityManager | DataSource = this.dataSource): Promise<PromotionRow | null> {
+    const rows = await preparedQuery<PromotionRow>(db, `${SELECT_PROMOTION} WHERE p.requested_by = $1 AND p.idempotency_key = $2`, [requestedBy, key]);
     return rows[0] ?? null;
   }
 
@@ -291,8 +359,8 @@ export class PromotionRepository {
     return rows[0] ?? null;
   }
 
-  async findById(id: string, db: Db = this.dataSource): Promise<PromotionRow | null> {
-    const rows: PromotionRow[] = await db.query(`${SELECT_PROMOTION} WHERE p.id = $1`, [id]);
+  async findById(id: string, db: EntityManager | DataSource = this.dataSource): Promise<PromotionRow | null> {
+    const rows = await preparedQuery<PromotionRow>(db, `${SELECT_PROMOTION} WHERE p.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
@@ -331,24 +399,32 @@ export class PromotionRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Moves a promotion to a state and records the transition, in one statement. */
+  /**
+   * Moves a promotion to a state and records the transition, in one statement; returns the
+   * promotion as it is after the move (null when it was not in state `from`).
+   */
   async moveTo(
     t: { promotionId: string; from: PromotionState; to: PromotionState; actorId: string; actorName: string; cause: string; expiresAt?: Date | null },
     manager: EntityManager,
-  ): Promise<void> {
-    await manager.query(
+  ): Promise<PromotionRow | null> {
+    const rows = await preparedQuery<PromotionRow>(
+      manager,
       `WITH moved AS (
          UPDATE pipelines.promotion SET state = $3, updated_at = now(), expires_at = CASE WHEN $7::boolean THEN $8::timestamptz ELSE expires_at END
-          WHERE id = $1 AND state = $2 RETURNING id
+          WHERE id = $1 AND state = $2 RETURNING *
+       ), transition AS (
+         INSERT INTO pipelines.promotion_transition (promotion_id, from_state, to_state, actor_id, actor_name, cause)
+         SELECT id, $2, $3, $4, $5, $6 FROM moved
        )
-       INSERT INTO pipelines.promotion_transition (promotion_id, from_state, to_state, actor_id, actor_name, cause)
-       SELECT id, $2, $3, $4, $5, $6 FROM moved`,
+       SELECT ${PROMOTION_COLUMNS} FROM moved p ${PROMOTION_JOINS}`,
       [t.promotionId, t.from, t.to, t.actorId, t.actorName, t.cause, t.expiresAt !== undefined, t.expiresAt ?? null],
     );
+    return rows[0] ?? null;
   }
 
   async insertDecision(d: NewDecision, manager: EntityManager): Promise<DecisionRow> {
-    const [row]: DecisionRow[] = await manager.query(
+    const [row] = await preparedQuery<DecisionRow>(
+      manager,
       `WITH superseded AS (
          UPDATE pipelines.decision SET superseded_at = now() WHERE promotion_id = $1 AND superseded_at IS NULL RETURNING id
        ), inserted AS (
@@ -358,7 +434,7 @@ export class PromotionRepository {
        ), current AS (
          UPDATE pipelines.promotion SET current_decision_id = (SELECT id FROM inserted), updated_at = now() WHERE id = $1 RETURNING id
        )
-       SELECT inserted.*, (SELECT count(*) FROM superseded) AS superseded_count, (SELECT count(*) FROM current) AS updated FROM inserted`,
+       SELECT ${DECISION_COLUMNS}, (SELECT count(*) FROM superseded) AS superseded_count, (SELECT count(*) FROM current) AS updated FROM inserted`,
       [
         d.promotionId,
         d.outcome,

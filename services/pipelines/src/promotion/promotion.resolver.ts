@@ -144,8 +144,16 @@ export class PromotionResolver {
     description:
       'Requests a promotion of a change into an environment (the first, or the one after an environment where it is deployed); the governing policy decides at once: APPROVED, PENDING_APPROVAL or DENIED.',
   })
-  async requestPromotion(@Args('input') input: RequestPromotionInput, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<Promotion> {
-    return toPromotionModel(await this.service.request(input, principal, requestId));
+  async requestPromotion(
+    @Args('input') input: RequestPromotionInput,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+    @HttpRequest() request: object,
+  ): Promise<Promotion> {
+    const { promotion, decision } = await this.service.requestDecided(input, principal, requestId);
+    // A new promotion has exactly the one decision its request made: `decision` needs no read.
+    if (decision) loadersFor(request, this.repo).decisions.prime(promotion.id, [decision]);
+    return toPromotionModel(promotion);
   }
 
   @WriteAccess(...VOTER_ROLES)

@@ -30,7 +30,9 @@ import { approvalsOf } from './promotion.mapper';
 import { promotionInputDocument, type PromotionInputDocument } from './promotion.input-document';
 import { PromotionErrorReason, PromotionException, applicationNotFound } from './promotion.exception';
 import { DEPLOYMENT_MOVES, DecisionTrigger, PromotionState, Vote, isLegalTransition } from './promotion-state';
-import { PromotionRepository, type DecisionRow, type PromotionRow, type TargetRow } from './promotion.repository';
+import { PromotionRepository, changeRowOf, type DecisionRow, type PromotionRow, type TargetRow } from './promotion.repository';
+import { windowRowsOfJson } from '../change-window/change-window.repository';
+import { evidenceRowsOfJson } from '../evidence/evidence.repository';
 
 type Actor = Principal['actor'];
 type Outcome = DecisionRow['outcome'];
@@ -112,14 +114,22 @@ export class PromotionService implements OnModuleInit {
 
   /** Requests a promotion; the decision is made and stored before this returns. */
   async request(input: RequestPromotionInput, principal: Principal, requestId: string | null): Promise<PromotionRow> {
+    return (await this.requestDecided(input, principal, requestId)).promotion;
+  }
+
+  /**
+   * Requests a promotion and returns it with the decision this request made (null when an
+   * idempotent repeat returned the promotion an earlier request made).
+   */
+  async requestDecided(input: RequestPromotionInput, principal: Principal, requestId: string | null): Promise<{ promotion: PromotionRow; decision: DecisionRow | null }> {
     const key = input.idempotencyKey ?? null;
     if (key) {
       const existing = await this.promotions.findByIdempotencyKey(principal.userId, key);
-      if (existing) return this.sameRequest(existing, input);
+      if (existing) return { promotion: await this.sameRequest(existing, input), decision: null };
     }
     try {
       return await this.transaction(async (manager) => {
-        const target = await this.target(input.change, input.environment, manager);
+        const target = await this.target(input.change, input.environment, principal.userId, manager);
         const sourceDeployedAt = this.checkOrder(target);
         const requester = requesterOf(principal);
         const id = await this.promotions.insertPromotion(
@@ -149,18 +159,20 @@ export class PromotionService implements OnModuleInit {
         const { decision, event } = await this.decide(id, target, requester, sourceDeployedAt, DecisionTrigger.REQUEST, false, principal.actor, requestId, manager);
         events.push(event);
         const to = OUTCOME_STATE[decision.outcome];
-        events.push(...(await this.move(id, target, PromotionState.REQUESTED, to, principal.actor, requestId, `decision: ${decision.outcome}`, manager, this.expiryFor(to, target))));
+        const moved = await this.transition(id, target, PromotionState.REQUESTED, to, principal.actor, requestId, `decision: ${decision.outcome}`, manager, this.expiryFor(to, target));
+        events.push(...moved.events);
         await recordAuditEvents(manager, events);
-        return (await this.promotions.findById(id, manager))!;
+        // The move returned the promotion as this transaction leaves it: no read-back needed.
+        return { promotion: moved.row ?? (await this.promotions.findById(id, manager))!, decision };
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // A concurrent request won a race: the same idempotency key, or another open promotion.
       if (key) {
         const existing = await this.promotions.findByIdempotencyKey(principal.userId, key);
-        if (existing) return this.sameRequest(existing, input);
+        if (existing) return { promotion: await this.sameRequest(existing, input), decision: null };
       }
-      const target = await this.transaction((manager) => this.target(input.change, input.environment, manager));
+      const target = await this.transaction((manager) => this.target(input.change, input.environment, principal.userId, manager));
       const open = await this.promotions.findOpen(target.change_id, target.environment_id!);
       throw alreadyOpen(target, open);
     }
@@ -170,7 +182,7 @@ export class PromotionService implements OnModuleInit {
   async emergency(input: EmergencyPromoteInput, principal: Principal, requestId: string | null): Promise<PromotionRow> {
     try {
       return await this.transaction(async (manager) => {
-        const target = await this.target(input.change, input.environment, manager);
+        const target = await this.target(input.change, input.environment, principal.userId, manager);
         const sourceDeployedAt = this.checkOrder(target);
         const requester = requesterOf(principal);
         const id = await this.promotions.insertPromotion(
@@ -201,7 +213,8 @@ export class PromotionService implements OnModuleInit {
         const { decision, document, event } = await this.decide(id, target, requester, sourceDeployedAt, DecisionTrigger.EMERGENCY, true, principal.actor, requestId, manager);
         events.push(event);
         guardEmergency(document);
-        events.push(...(await this.move(id, target, PromotionState.REQUESTED, PromotionState.APPROVED, principal.actor, requestId, 'emergency: approvals waived', manager)));
+        const moved = await this.transition(id, target, PromotionState.REQUESTED, PromotionState.APPROVED, principal.actor, requestId, 'emergency: approvals waived', manager);
+        events.push(...moved.events);
         const groups = decision.approvals.length > 0 ? mergeRequirements(decision.approvals).map((r) => r.group) : this.config.promotions.emergencyReviewGroups;
         const dueAt = new Date(Date.now() + this.config.promotions.emergencyReviewHours * 3_600_000);
         await this.promotions.insertReview({ promotionId: id, groups, dueAt }, manager);
@@ -215,14 +228,14 @@ export class PromotionService implements OnModuleInit {
           }),
         );
         await recordAuditEvents(manager, events);
-        return (await this.promotions.findById(id, manager))!;
+        return moved.row ?? (await this.promotions.findById(id, manager))!;
       });
     } catch (error) {
       if (error instanceof PromotionException && error.reason === PromotionErrorReason.EMERGENCY_GUARD) {
         await this.recordRefusal(principal.actor, requestId, 'promotion.emergency.refused', { change: input.change, environment: input.environment, ticket: input.ticket, why: error.message });
       }
       if (isUniqueViolation(error)) {
-        const target = await this.transaction((manager) => this.target(input.change, input.environment, manager));
+        const target = await this.transaction((manager) => this.target(input.change, input.environment, principal.userId, manager));
         throw alreadyOpen(target, await this.promotions.findOpen(target.change_id, target.environment_id!));
       }
       throw error;
@@ -563,10 +576,10 @@ export class PromotionService implements OnModuleInit {
     manager: EntityManager,
   ): Promise<{ decision: DecisionRow; document: PromotionInputDocument; event: AuditEventInput }> {
     const now = new Date();
-    // One connection, one statement at a time: a transaction's queries cannot overlap.
-    const change = await this.changes.policyInputOf(target.change_id, { emergency, manager });
-    const window = await this.windows.policyInputForEnvironment(target.environment_id!, target.timezone!, now, manager);
-    const groups = await this.groups.groupsOf(requester.userId, manager);
+    // Everything below was read with the target, in the target's statement (findTarget), for this requester.
+    const change = this.changes.policyInputFromRows(changeRowOf(target), target.commits, evidenceRowsOfJson(target.evidence), { emergency });
+    const window = this.windows.policyInputFromWindows(windowRowsOfJson(target.windows), target.timezone!, now);
+    const groups = target.requester_groups;
     const isAuthor = change.change.authors.some((author) => author.toLowerCase() === requester.username.toLowerCase() || author === requester.userId);
     const document = promotionInputDocument({
       change,
@@ -580,7 +593,7 @@ export class PromotionService implements OnModuleInit {
     let evaluated: Pick<Decision, 'outcome' | 'approvals' | 'matchedRules' | 'explanation' | 'errors'> & { basis: string };
     let policy: { name: string; version: number; hash: string } | null = null;
     try {
-      const compiled = await this.policies.activeFor(target.environment!, target.regulated!, manager);
+      const compiled = await this.policies.compiledActive(target.environment!, target.regulated!, target.active_policy, manager);
       if (compiled) {
         const decision = evaluatePolicy(compiled, document, { trace: true });
         evaluated = decision;
@@ -651,7 +664,7 @@ export class PromotionService implements OnModuleInit {
   private async redecide(ids: string[], trigger: DecisionTrigger, why: string, actor: Actor, requestId: string | null, manager: EntityManager): Promise<void> {
     for (const id of ids) {
       const row = (await this.promotions.findById(id, manager))!;
-      const target = await this.target(row.change_id, row.environment, manager);
+      const target = await this.target(row.change_id, row.environment, row.requested_by, manager);
       const sourceDeployedAt = target.source_deployed_at;
       const requester: Requester = { userId: row.requested_by, username: row.requested_by_username, displayName: row.requested_by_name, kind: row.requested_by_kind };
       const events: AuditEventInput[] = [];
@@ -671,9 +684,9 @@ export class PromotionService implements OnModuleInit {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Reads the target of a request and checks it exists and accepts changes. */
-  private async target(changeId: string, environment: string, manager: EntityManager): Promise<TargetRow> {
-    const target = UUID.test(changeId) ? await this.promotions.findTarget(changeId, environment, manager) : null;
+  /** Reads the target of a request (and what deciding it needs, for `requesterId`) and checks it exists and accepts changes. */
+  private async target(changeId: string, environment: string, requesterId: string, manager: EntityManager): Promise<TargetRow> {
+    const target = UUID.test(changeId) ? await this.promotions.findTarget(changeId, environment, requesterId, manager) : null;
     if (!target) throw new PromotionException(PromotionErrorReason.CHANGE_NOT_FOUND, `No change with id "${changeId}".`, { change: changeId });
     if (!target.environment_id) {
       throw new PromotionException(
@@ -726,10 +739,27 @@ export class PromotionService implements OnModuleInit {
     expiresAt?: Date | null,
     data: Record<string, unknown> = {},
   ): Promise<AuditEventInput[]> {
+    return (await this.transition(id, target, from, to, actor, requestId, cause, manager, expiresAt, data)).events;
+  }
+
+  /** move(), also returning the promotion as the move left it (null when it was not in state `from`). */
+  private async transition(
+    id: string,
+    target: Pick<TargetRow, 'change_id' | 'version' | 'application' | 'environment'>,
+    from: PromotionState,
+    to: PromotionState,
+    actor: Actor,
+    requestId: string | null,
+    cause: string,
+    manager: EntityManager,
+    expiresAt?: Date | null,
+    data: Record<string, unknown> = {},
+  ): Promise<{ events: AuditEventInput[]; row: PromotionRow | null }> {
     if (!isLegalTransition(from, to)) throw new Error(`illegal transition ${from} → ${to} of promotion ${id}`);
-    await this.promotions.moveTo({ promotionId: id, from, to, actorId: actor.id, actorName: actor.displayName, cause, expiresAt }, manager);
+    const row = await this.promotions.moveTo({ promotionId: id, from, to, actorId: actor.id, actorName: actor.displayName, cause, expiresAt }, manager);
     const action = STATE_ACTION[to];
-    return action ? [this.event(actor, requestId, action, target, id, to, { from, cause, ...(expiresAt && { expiresAt: expiresAt.toISOString() }), ...data })] : [];
+    const events = action ? [this.event(actor, requestId, action, target, id, to, { from, cause, ...(expiresAt && { expiresAt: expiresAt.toISOString() }), ...data })] : [];
+    return { events, row };
   }
 
   private expiryFor(state: PromotionState, target: TargetRow): Date | undefined {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '@gatehouse/shared';
+import { canonicalJson, preparedQuery } from '@gatehouse/shared';
 import type { EntityManager } from 'typeorm';
 import type { ApprovalRequirement } from '../decision/decision.model';
 import type { Effect } from '../policy-document/policy-document.model';
@@ -35,7 +35,8 @@ export function inputHash(input: unknown): string {
  */
 export async function recordDecisionInput(manager: EntityManager, record: DecisionInputRecord): Promise<{ id: string; inputHash: string }> {
   const hash = inputHash(record.input);
-  const [row]: { id: string }[] = await manager.query(
+  const [row] = await preparedQuery<{ id: string }>(
+    manager,
     `INSERT INTO policy.decision_input (policy_name, policy_version, policy_hash, application, environment, outcome, approvals, input, input_hash, decided_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10, now())) RETURNING id::text AS id`,
     [

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PageRequest, Principal } from '@gatehouse/shared';
+import { preparedQuery, type PageRequest, type Principal } from '@gatehouse/shared';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { PolicyDocument } from '../policy-document/policy-document.model';
 import type { ActivationRow, PolicyVersionRow } from './policy.model';
@@ -31,6 +31,24 @@ const SELECT_POLICY = `
 const CURRENT_ACTIVATIONS = `
   SELECT DISTINCT ON (environment) environment, policy_name, version, regulated, activated_by, activated_at
   FROM policy.activation ORDER BY environment, id DESC`;
+
+/** The policy version governing an environment, as activeVersionOf() reads it. */
+export interface ActiveVersionRef {
+  name: string;
+  version: number;
+  content_hash: string;
+}
+
+/**
+ * The version governing the environment named by the SQL expression `environment` (what
+ * activeVersionOf() reads), as one JSON object {name, version, content_hash} or null: a
+ * subquery for a caller that reads it with other things in one statement.
+ */
+export function activeVersionJsonOf(environment: string): string {
+  return `(SELECT json_build_object('name', a.policy_name, 'version', a.version, 'content_hash', v.content_hash)
+             FROM (SELECT policy_name, version FROM policy.activation WHERE environment = ${environment} ORDER BY id DESC LIMIT 1) a
+             JOIN policy.policy_version v ON v.name = a.policy_name AND v.version = a.version)`;
+}
 
 /** PolicyRepository is the only place that reads and writes policies, versions and activations. */
 @Injectable()
@@ -95,7 +113,8 @@ export class PolicyRepository {
 
   /** Which version governs one environment now, without reading its document: one indexed read. */
   async activeVersionOf(environment: string, manager: EntityManager = this.dataSource.manager): Promise<{ name: string; version: number; content_hash: string } | null> {
-    const rows: { name: string; version: number; content_hash: string }[] = await manager.query(
+    const rows = await preparedQuery<{ name: string; version: number; content_hash: string }>(
+      manager,
       `SELECT a.policy_name AS name, a.version, v.content_hash
          FROM (SELECT policy_name, version FROM policy.activation WHERE environment = $1 ORDER BY id DESC LIMIT 1) a
          JOIN policy.policy_version v ON v.name = a.policy_name AND v.version = a.version`,

@@ -21,7 +21,7 @@ import {
   type PolicyVersionRow,
   type PublishedPolicyVersion,
 } from './policy.model';
-import { PolicyRepository, type PolicyRow } from './policy.repository';
+import { PolicyRepository, type ActiveVersionRef, type PolicyRow } from './policy.repository';
 import { assertPolicyInput, parsePolicySource } from './policy-source';
 
 /** What an activation changed, for listeners that act inside its transaction. */
@@ -210,7 +210,15 @@ export class PolicyService {
    * Pass the caller's transaction to see an activation it made itself.
    */
   async activeFor(environment: string, targetRegulated: boolean, manager?: EntityManager): Promise<CompiledPolicy | null> {
-    const active = await this.policies.activeVersionOf(environment, manager);
+    return this.compiledActive(environment, targetRegulated, await this.policies.activeVersionOf(environment, manager), manager);
+  }
+
+  /**
+   * activeFor() for a caller that read the governing version itself (activeVersionJsonOf, in
+   * the statement that read the rest of what it decides on, in its transaction): the same
+   * checks, the compiled policy from the per-version cache.
+   */
+  async compiledActive(environment: string, targetRegulated: boolean, active: ActiveVersionRef | null, manager?: EntityManager): Promise<CompiledPolicy | null> {
     if (!active) return null;
     // The document is read (and compiled) once per version and process; after that one small read decides.
     const policy =
