@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '@gatehouse/shared';
 import { AUDIT_DATA_SOURCE } from '../audit.tokens';
 import { AuditErrorReason, AuditException } from '../audit.exception';
 import { canonicalJson, isWellFormed } from '../chain/audit-chain.canonical';
@@ -31,7 +32,8 @@ export async function recordAuditEvents(manager: EntityManager, events: AuditEve
   }
   if (events.length === 0) return [];
   const rows = events.map(normalize);
-  await manager.query(INSERT, insertParameters(rows));
+  // Prepared once per connection: every audited action runs this statement.
+  await preparedQuery(manager, INSERT, insertParameters(rows));
   return rows.map((row) => ({ id: row.id, occurredAt: row.occurredAt }));
 }
 
@@ -122,7 +124,7 @@ class StandaloneAppender {
 
   private async commit(group: QueuedEvent[]): Promise<void> {
     try {
-      await this.dataSource.query(INSERT, insertParameters(group.map((queued) => queued.row)));
+      await preparedQuery(this.dataSource, INSERT, insertParameters(group.map((queued) => queued.row)));
       for (const queued of group) queued.resolve({ id: queued.row.id, occurredAt: queued.row.occurredAt });
     } catch (error) {
       if (group.length === 1) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { recordStandaloneAuditEvent, type AuditEventInput } from '@gatehouse/audit';
 import { groupNamesOf } from '@gatehouse/identity';
 import { activeVersionJsonOf, readDecisionInput, type ActiveVersionRef } from '@gatehouse/policy';
 import { preparedQuery, type PageRequest } from '@gatehouse/shared';
@@ -249,6 +250,11 @@ export class PromotionRepository {
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
+  }
+
+  /** Records an audit event that is the whole action (a refusal), group-committed with concurrent ones. */
+  recordStandalone(event: AuditEventInput): Promise<unknown> {
+    return recordStandaloneAuditEvent(this.dataSource, event);
   }
 
   /**

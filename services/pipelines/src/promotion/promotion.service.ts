@@ -805,10 +805,9 @@ export class PromotionService implements OnModuleInit {
     );
   }
 
+  /** A refused attempt is its own action: recorded on its own, and durable before the refusal is answered. */
   private async recordRefusal(actor: Actor, requestId: string | null, action: string, data: Record<string, unknown>): Promise<void> {
-    await this.transaction((manager) =>
-      recordAuditEvent(manager, { action, actor, requestId, subject: { type: 'promotion', id: String(data.promotion ?? data.change) }, data }),
-    );
+    await this.promotions.recordStandalone({ action, actor, requestId, subject: { type: 'promotion', id: String(data.promotion ?? data.change) }, data });
   }
 }
 
