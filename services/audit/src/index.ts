@@ -11,6 +11,7 @@ export { AuditActorKind, type AuditActor, type AuditSubject, type AuditEventInpu
 export { AuditRecorder, recordAuditEvent, recordAuditEvents, recordStandaloneAuditEvent } from './audit-event/audit-event.recorder';
 export { AuditEventService, type ChangeAuditTrail } from './audit-event/audit-event.service';
 export { AuditEventModel, AuditEventStatus } from './audit-event/audit-event.model';
+export { CHAIN_HEAD_SQL } from './audit-event/audit-event.row';
 export { AuditSealer, SEALER_LOCK_KEY, type AuditSealerOptions } from './chain/audit-sealer';
 export { AuditChainService, type VerifyChainRequest } from './chain/audit-chain.service';
 export {

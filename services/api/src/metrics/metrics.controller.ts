@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AuditChainService, AuditSealer } from '@gatehouse/audit';
+import { AuditChainService, AuditSealer, CHAIN_HEAD_SQL } from '@gatehouse/audit';
 import { ALL_ROLES, Metrics, ReadAccess } from '@gatehouse/shared';
 import { DataSource } from 'typeorm';
 
@@ -13,9 +13,7 @@ import { DataSource } from 'typeorm';
 const SEALING_LAG_SQL = `
   SELECT coalesce(extract(epoch FROM now() - min(e.occurred_at)), 0)::float8 AS lag
     FROM audit.event e
-   WHERE (e.tx, e.pk) > (SELECT coalesce(max(h.tx), '0'::xid8), coalesce(max(h.pk), 0)
-                           FROM (SELECT h.tx, h.pk FROM audit.chain c JOIN audit.event h ON h.pk = c.event_pk AND h.recorded_at = c.event_recorded_at
-                                  ORDER BY c.seq DESC LIMIT 1) h)`;
+   WHERE (e.tx, e.pk) > (SELECT coalesce(max(h.tx::xid8), '0'::xid8), coalesce(max(h.pk), 0) FROM (${CHAIN_HEAD_SQL}) h)`;
 
 /** MetricsController serves Prometheus' text format; any signed-in role may scrape it (give Prometheus a VIEWER token). */
 @Controller()

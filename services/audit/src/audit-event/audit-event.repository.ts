@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AUDIT_DATA_SOURCE } from '../audit.tokens';
 import { addMonths, monthStart, partitionSuffix } from '../chain/audit-month';
-import { CHAIN_OF_EVENT, DOCUMENT_FROM_COLUMNS_SQL, EVENT_COLUMNS, EVENTS_WITH_CHAIN, type AuditEventRow } from './audit-event.row';
+import { CHAIN_HEAD_SQL, CHAIN_OF_EVENT, DOCUMENT_FROM_COLUMNS_SQL, EVENT_COLUMNS, EVENTS_WITH_CHAIN, type AuditEventRow } from './audit-event.row';
 
 /** AuditEventFilter narrows a list of events; every field is optional and they combine with AND. */
 export interface AuditEventFilter {
@@ -75,7 +75,7 @@ export interface RetentionAnchorRow {
 
 /** The parts of the driver's pg pool and its clients the prepared reads use. */
 interface PgQueryable {
-  query<T>(config: string | { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }>;
+  query<T>(config: string | { name?: string; text: string; values: unknown[] }): Promise<{ rows: T[] }>;
 }
 interface PgPool extends PgQueryable {
   connect(): Promise<PgQueryable & { release(error?: Error): void }>;
@@ -102,13 +102,25 @@ export class AuditEventRepository {
    */
   private async prepared<T>(text: string, values: unknown[], options: { forceGeneric?: boolean } = {}): Promise<T[]> {
     const name = `audit_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-    const pool = (this.dataSource.driver as PostgresDriver).master as PgPool;
-    if (!options.forceGeneric) return (await pool.query<T>({ name, text, values })).rows;
-    const client = await pool.connect();
+    if (!options.forceGeneric) return (await this.pool().query<T>({ name, text, values })).rows;
+    return this.withLocalSettings('plan_cache_mode = force_generic_plan', { name, text, values });
+  }
+
+  private pool(): PgPool {
+    return (this.dataSource.driver as PostgresDriver).master as PgPool;
+  }
+
+  /**
+   * Runs one read in a read-only transaction of its own with planner settings made for it
+   * (`SET LOCAL`: one round trip with BEGIN, gone at COMMIT), so no other query on the
+   * connection sees them.
+   */
+  private async withLocalSettings<T>(settings: string, query: { name?: string; text: string; values: unknown[] }): Promise<T[]> {
+    const client = await this.pool().connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_generic_plan');
-      const result = await client.query<T>({ name, text, values });
+      await client.query(`BEGIN READ ONLY; ${settings.split(';').map((setting) => `SET LOCAL ${setting.trim()}`).join('; ')}`);
+      const result = await client.query<T>(query);
       await client.query('COMMIT');
       return result.rows;
     } catch (error) {
@@ -179,10 +191,7 @@ export class AuditEventRepository {
    * after the last sealed event in the sealer's (tx, pk) order.
    */
   async chainState(): Promise<{ headSeq: number; pendingCount: number }> {
-    const [head] = await this.prepared<{ seq: string; tx: string; pk: string; recorded_at: Date }>(
-      `SELECT c.seq, e.tx::text AS tx, e.pk, e.recorded_at FROM audit.chain c JOIN audit.event e ON ${CHAIN_OF_EVENT} ORDER BY c.seq DESC LIMIT 1`,
-      [],
-    );
+    const [head] = await this.prepared<{ seq: string; tx: string; pk: string; recorded_at: Date }>(CHAIN_HEAD_SQL, []);
     if (!head) {
       const [row] = await this.dataSource.query('SELECT count(*) AS pending FROM audit.event');
       return { headSeq: 0, pendingCount: Number(row.pending) };
@@ -283,9 +292,13 @@ export class AuditEventRepository {
    * month's (measured on 1,000,000 events in 88 partitions: 233k against ~500k events/s).
    */
   async chainCheck(fromSeq: number, toSeq: number, mustReturn: number[], partition: string): Promise<ChainCheckRow[]> {
-    const rows: { seq: string; prev_hash: string; hash: string; lag_seq: string | null; lag_hash: string | null; hash_ok: boolean; canonical: string | null }[] =
-      await this.dataSource.query(
-        `WITH r AS (
+    // The planner estimates a parallel scan of the whole month plus a sort (spilled to disk)
+    // cheaper than walking the seq index for a range; measured on 1,000,000 events, the walk is
+    // about twice as fast, and the two ranges in flight already use both cores.
+    const rows = await this.withLocalSettings<{ seq: string; prev_hash: string; hash: string; lag_seq: string | null; lag_hash: string | null; hash_ok: boolean; canonical: string | null }>(
+      'max_parallel_workers_per_gather = 0; enable_seqscan = off; enable_bitmapscan = off; enable_sort = off',
+      {
+        text: `WITH r AS (
            SELECT c.seq, c.prev_hash, c.hash, c.canonical,
                   pg_catalog.sha256(c.prev_hash || c.canonical) = c.hash AS hash_ok,
                   lag(c.seq) OVER w AS lag_seq, lag(c.hash) OVER w AS lag_hash, lead(c.seq) OVER w AS lead_seq
@@ -297,8 +310,9 @@ export class AuditEventRepository {
           WHERE lag_seq IS NULL OR lead_seq IS NULL OR seq <> lag_seq + 1 OR lag_hash IS DISTINCT FROM prev_hash OR NOT hash_ok
              OR seq = ANY($3::bigint[])
           ORDER BY seq`,
-        [fromSeq, toSeq, mustReturn],
-      );
+        values: [fromSeq, toSeq, mustReturn],
+      },
+    );
     return rows.map((row) => ({
       seq: Number(row.seq),
       prevHash: Buffer.from(row.prev_hash, 'hex'),

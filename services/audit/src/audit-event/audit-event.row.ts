@@ -37,6 +37,17 @@ export const EVENT_COLUMNS = `${EVENT_ONLY_COLUMNS}, c.seq, c.canonical, c.prev_
  */
 export const CHAIN_OF_EVENT = 'c.event_pk = e.pk AND c.event_recorded_at = e.recorded_at';
 
+/**
+ * The chain head with its event: `seq, hash, tx (text), pk, recorded_at`, no row when nothing is
+ * sealed. The last chain row is found first (a backward walk of each month's seq index) and its
+ * event looked up after: joining first and sorting after let the planner hash-join every sealed
+ * event to find the last one (1.8 s at 1,000,000 events, against ~1 ms).
+ */
+export const CHAIN_HEAD_SQL = `
+  SELECT h.seq, h.hash, e.tx::text AS tx, e.pk, e.recorded_at
+    FROM (SELECT seq, hash, event_pk, event_recorded_at FROM audit.chain ORDER BY seq DESC LIMIT 1) AS h
+    JOIN audit.event e ON e.pk = h.event_pk AND e.recorded_at = h.event_recorded_at`;
+
 /** Events with their chain position, if sealed (`c.seq IS NULL`: pending). */
 export const EVENTS_WITH_CHAIN = `audit.event e LEFT JOIN audit.chain c ON ${CHAIN_OF_EVENT}`;
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { canonicalEventBytes, chainHash, GENESIS_HASH } from './audit-chain.canonical';
-import { EVENT_ONLY_COLUMNS, toSealedDocument, type AuditEventRow } from '../audit-event/audit-event.row';
+import { CHAIN_HEAD_SQL, EVENT_ONLY_COLUMNS, toSealedDocument, type AuditEventRow } from '../audit-event/audit-event.row';
 import { checkpointPayloadBytes, type CheckpointPayload } from '../checkpoint/audit-checkpoint';
 import { monthSealPayloadBytes, type MonthSealPayload } from '../checkpoint/audit-month-seal';
 import { addMonths, monthDate, monthKey, monthStart, partitionSuffix } from './audit-month';
@@ -210,10 +210,7 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async readHead(runner: QueryRunner): Promise<ChainHead> {
-    const [last] = await runner.query(
-      `SELECT c.seq, c.hash, e.tx::text AS tx, e.pk, e.recorded_at FROM audit.chain c
-         JOIN audit.event e ON e.pk = c.event_pk AND e.recorded_at = c.event_recorded_at ORDER BY c.seq DESC LIMIT 1`,
-    );
+    const [last] = await runner.query(CHAIN_HEAD_SQL);
     const [checkpoint] = await runner.query('SELECT seq, signature, created_at FROM audit.checkpoint ORDER BY seq DESC LIMIT 1');
     const [sealedMonth] = await runner.query(`SELECT to_char(month, 'YYYY-MM-DD') AS month FROM audit.month_seal ORDER BY month DESC LIMIT 1`);
     let month: Date;

@@ -1,4 +1,4 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { canonicalBytes } from '../chain/audit-chain.canonical';
 
 /**
@@ -27,10 +27,23 @@ export function checkpointPayloadBytes(payload: CheckpointPayload): Buffer {
   return canonicalBytes(payload);
 }
 
+/** Parsed public keys by PEM text: a long chain has a checkpoint every thousand events, signed by a handful of keys. */
+const publicKeys = new Map<string, KeyObject>();
+
+function publicKeyOf(publicKeyPem: string): KeyObject {
+  let key = publicKeys.get(publicKeyPem);
+  if (!key) {
+    key = createPublicKey(publicKeyPem);
+    if (publicKeys.size >= 64) publicKeys.clear();
+    publicKeys.set(publicKeyPem, key);
+  }
+  return key;
+}
+
 /** Whether `signature` is a valid Ed25519 signature of `payloadBytes` by the key in `publicKeyPem`. */
 export function checkpointSignatureValid(payloadBytes: Buffer, signature: Buffer, publicKeyPem: string): boolean {
   try {
-    return verify(null, payloadBytes, createPublicKey(publicKeyPem), signature);
+    return verify(null, payloadBytes, publicKeyOf(publicKeyPem), signature);
   } catch {
     return false;
   }
