@@ -90,12 +90,27 @@ interface QueuedEvent {
 class StandaloneAppender {
   private queue: QueuedEvent[] = [];
   private inFlight = 0;
+  private drainScheduled = false;
 
   constructor(private readonly dataSource: DataSource) {}
 
   append(row: NormalizedEvent): Promise<RecordedAuditEvent> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, bytes: Buffer.byteLength(row.data), resolve, reject });
+      this.scheduleDrain();
+    });
+  }
+
+  /**
+   * Groups form at the end of the event loop's turn (setImmediate), not at the first call: every
+   * event recorded during the turn — by requests that arrived together, or by the callers a
+   * commit just answered — goes into the same group.
+   */
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
       this.drain();
     });
   }
@@ -106,7 +121,7 @@ class StandaloneAppender {
       this.inFlight++;
       void this.commit(group).finally(() => {
         this.inFlight--;
-        this.drain();
+        this.scheduleDrain();
       });
     }
   }
