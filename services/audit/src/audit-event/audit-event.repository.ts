@@ -204,8 +204,9 @@ export class AuditEventRepository {
     const partition = `audit.event_${partitionSuffix(month)}`;
     const [{ present }] = await this.dataSource.query('SELECT to_regclass($1) IS NOT NULL AS present', [partition]);
     const [row] = await this.dataSource.query(
-      `SELECT ${present ? `(SELECT count(*) FROM ${partition} WHERE (tx, pk) > ($2::xid8, $3::bigint)) + ` : ''}
-              (SELECT count(*) FROM audit.event WHERE recorded_at >= $1) AS pending`,
+      // The parent before the partition: the lock order a prune uses (see AuditRetention.prune).
+      `SELECT (SELECT count(*) FROM audit.event WHERE recorded_at >= $1)
+              ${present ? `+ (SELECT count(*) FROM ${partition} WHERE (tx, pk) > ($2::xid8, $3::bigint))` : ''} AS pending`,
       [addMonths(month, 1), ...(present ? [head.tx, head.pk] : [])],
     );
     return { headSeq: Number(head.seq), pendingCount: Number(row.pending) };

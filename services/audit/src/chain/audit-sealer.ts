@@ -250,8 +250,10 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
   private async hasPending(runner: QueryRunner, head: ChainHead): Promise<boolean> {
     // A partition may be created after the sealer entered its month (a failed creation retried).
     head.partition ??= await this.partitionOf(runner, head.month);
-    const inMonth = head.partition ? `EXISTS (SELECT 1 FROM ${head.partition} WHERE (tx, pk) > ($2::xid8, $3::bigint)) OR ` : '';
-    const [row] = await runner.query(`SELECT ${inMonth}EXISTS (SELECT 1 FROM audit.event WHERE recorded_at >= $1) AS pending`, [
+    // The parent first, then the month's partition: the order in which the statement takes its
+    // locks, and the order a prune takes them (a partition before its parent can deadlock with it).
+    const inMonth = head.partition ? ` OR EXISTS (SELECT 1 FROM ${head.partition} WHERE (tx, pk) > ($2::xid8, $3::bigint))` : '';
+    const [row] = await runner.query(`SELECT EXISTS (SELECT 1 FROM audit.event WHERE recorded_at >= $1)${inMonth} AS pending`, [
       addMonths(head.month, 1),
       ...(head.partition ? [head.tx, head.pk] : []),
     ]);

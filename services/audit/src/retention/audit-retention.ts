@@ -8,6 +8,11 @@ import type { AuditChainService } from '../chain/audit-chain.service';
 import { addMonths, monthKey, monthStart, parseMonthKey } from '../chain/audit-month';
 import { monthSealProblem } from '../checkpoint/audit-month-seal';
 
+
+/** SQLSTATE of a deadlock PostgreSQL broke by cancelling this transaction. */
+const DEADLOCK_DETECTED = '40P01';
+/** Attempts of a prune that lost a deadlock before it gives up. */
+const PRUNE_ATTEMPTS = 3;
 /** PruneRequest: how many whole months to keep, who runs the prune and why. */
 export interface PruneRequest {
   retentionMonths: number;
@@ -73,11 +78,26 @@ export class AuditRetention {
       throw new AuditException(AuditErrorReason.INVALID_EVENT, 'ticket must be 1–200 characters when given.', { fields: [{ path: 'ticket', message: 'must be 1–200 characters' }] });
     }
 
+    // Taking the audit tables exclusively can deadlock with a reader that holds one month's
+    // partition and waits for its parent (or the other way round): PostgreSQL then cancels one
+    // of the two. The prune is one transaction, so nothing of it remains; it starts over.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.pruneOnce({ ...request, operator });
+      } catch (error) {
+        const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+        if (code !== DEADLOCK_DETECTED || attempt >= PRUNE_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  }
+
+  private async pruneOnce(request: PruneRequest): Promise<PruneResult> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
       await runner.startTransaction();
-      const result = await this.pruneIn(runner.manager, { ...request, operator });
+      const result = await this.pruneIn(runner.manager, request);
       if (request.dryRun || result.months.length === 0) await runner.rollbackTransaction();
       else await runner.commitTransaction();
       return result;
