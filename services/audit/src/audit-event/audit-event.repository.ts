@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { postgresErrorCode, preparedQuery, preparedStatementName } from '@gatehouse/shared';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AUDIT_DATA_SOURCE } from '../audit.tokens';
 import { addMonths, monthStart, partitionSuffix } from '../chain/audit-month';
@@ -101,9 +101,8 @@ export class AuditEventRepository {
    * the session's setting stays untouched for every other query on the connection.
    */
   private async prepared<T>(text: string, values: unknown[], options: { forceGeneric?: boolean } = {}): Promise<T[]> {
-    const name = `audit_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-    if (!options.forceGeneric) return (await this.pool().query<T>({ name, text, values })).rows;
-    return this.withLocalSettings('plan_cache_mode = force_generic_plan', { name, text, values });
+    if (!options.forceGeneric) return preparedQuery<T>(this.dataSource, text, values);
+    return this.withLocalSettings('plan_cache_mode = force_generic_plan', { name: preparedStatementName(text), text, values });
   }
 
   private pool(): PgPool {
@@ -248,7 +247,7 @@ export class AuditEventRepository {
         columns_match: row.columns_match,
       }));
     } catch (error) {
-      if (!INVALID_TEXT_CODES.has((error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code ?? '')) throw error;
+      if (!INVALID_TEXT_CODES.has(postgresErrorCode(error) ?? '')) throw error;
       // Without the column check for this batch: the row whose bytes are not text fails its hash.
       return this.dataSource.query(
         'SELECT seq, canonical, prev_hash, hash FROM audit.chain WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3',

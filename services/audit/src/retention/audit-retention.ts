@@ -1,4 +1,4 @@
-import { AUDIT_MIN_RETENTION_MONTHS } from '@gatehouse/shared';
+import { AUDIT_MIN_RETENTION_MONTHS, postgresErrorCode } from '@gatehouse/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditErrorReason, AuditException } from '../audit.exception';
 import { recordAuditEvent } from '../audit-event/audit-event.recorder';
@@ -85,8 +85,7 @@ export class AuditRetention {
       try {
         return await this.pruneOnce({ ...request, operator });
       } catch (error) {
-        const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
-        if (code !== DEADLOCK_DETECTED || attempt >= PRUNE_ATTEMPTS) throw error;
+        if (postgresErrorCode(error) !== DEADLOCK_DETECTED || attempt >= PRUNE_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       }
     }
