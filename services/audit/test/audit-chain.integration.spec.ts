@@ -140,3 +140,35 @@ describe('audit chain (integration)', () => {
     expect(result.firstBroken?.message).toContain('events 41–50 were removed');
   });
 });
+
+describe('audit sealer: one batch cut into several chain statements', () => {
+  let f: AuditFixture;
+
+  afterEach(async () => {
+    await f.close();
+  });
+
+  it('chains documents of any byte length across statement boundaries, each prev_hash the hash before it', async () => {
+    // ~2 KB per statement: a batch of 40 events of 0.3–3 KB (multi-byte text included) takes many statements.
+    f = await startAuditFixture({ checkpointEveryEvents: 7, chainStatementBytes: 2048, batchSize: 1000 });
+    const events = Array.from({ length: 40 }, (_, i) => anEvent({ data: { text: 'é✓𝄞'.repeat(i * 20), i } }));
+    await f.record(events);
+    f.sealer.start();
+    await f.waitUntilSealed();
+
+    const rows: { seq: string; canonical: Buffer; prev_hash: Buffer; hash: Buffer }[] = await f.dataSource.query(
+      'SELECT seq, canonical, prev_hash, hash FROM audit.chain ORDER BY seq',
+    );
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    let previous = Buffer.alloc(32);
+    for (const row of rows) {
+      expect(row.prev_hash.equals(previous)).toBe(true);
+      expect(row.hash.equals(chainHash(previous, row.canonical))).toBe(true);
+      previous = row.hash;
+    }
+    // Each document is its own event's, whole: the longest text comes back intact.
+    const last = JSON.parse(rows[39]!.canonical.toString('utf8'));
+    expect(last.data).toEqual({ text: 'é✓𝄞'.repeat(39 * 20), i: 39 });
+    expect(await f.chain.verify({ checkColumns: true })).toMatchObject({ valid: true, eventsChecked: 40, checkpointsChecked: 5 });
+  });
+});
