@@ -160,7 +160,7 @@ describe('audit sealer: one batch cut into several chain statements', () => {
       'SELECT seq, canonical, prev_hash, hash FROM audit.chain ORDER BY seq',
     );
     expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-    let previous = Buffer.alloc(32);
+    let previous: Buffer = Buffer.alloc(32);
     for (const row of rows) {
       expect(row.prev_hash.equals(previous)).toBe(true);
       expect(row.hash.equals(chainHash(previous, row.canonical))).toBe(true);

@@ -39,6 +39,9 @@ const INSERT_CHAIN_ROWS = `
     FROM (SELECT u.pk, u.recorded_at, u.length, u.i::int AS i, (sum(u.length) OVER (ORDER BY u.i) - u.length + 1)::int AS start
             FROM unnest($2::bigint[], $3::timestamptz[], $4::int[]) WITH ORDINALITY AS u(pk, recorded_at, length, i)) AS b`;
 
+/** Events hashed between two yields of the event loop (~6 ms of work). */
+const YIELD_EVERY_EVENTS = 256;
+
 /** Most canonical bytes one chain INSERT carries, unless configured: events carry up to 64 KiB of data each. */
 const CHAIN_STATEMENT_BYTES = 32 * 1024 * 1024;
 
@@ -406,7 +409,10 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
   private async insertChainRows(runner: QueryRunner, head: ChainHead, rows: SealerRow[]): Promise<void> {
     let batch = newChainBatch(head);
     const checkpoints: { seq: number; hash: Buffer }[] = [];
-    for (const row of rows) {
+    for (const [i, row] of rows.entries()) {
+      // The sealer shares its process with request handlers: hand the event loop back between
+      // slices of a batch (~25 µs of hashing per event) instead of holding it for the whole batch.
+      if (i > 0 && i % YIELD_EVERY_EVENTS === 0) await new Promise((resolve) => setImmediate(resolve));
       const seq = head.seq + 1;
       const canonical = canonicalEventBytes(toSealedDocument(row, seq));
       const hash = chainHash(head.hash, canonical);
