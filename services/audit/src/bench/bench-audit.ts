@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
@@ -34,7 +35,12 @@ import { canonicalJson } from '../chain/audit-chain.canonical';
  * audited action does), the same with PostgreSQL's group commit (commit_delay/commit_siblings,
  * a server setting, set here on the writers' sessions only), standalone events
  * (AuditRecorder.recordStandalone: each call returns once its event is durable, and concurrent
- * calls share commits), and 10 and 50 events per transaction.
+ * calls share commits), and 10 and 50 events per transaction. The standalone run is made twice:
+ * with the sealer in the writers' process (one replica), and with the sealer in a process of its
+ * own (this file with `--sealer`), as when a deployment runs two replicas and the other one holds
+ * the sealer lock: the sealer's hashing then no longer shares the writers' event loop, though it
+ * still shares the machine's two cores; and a third time with the sealer paused until the
+ * writers stop (the append path alone, then how fast the sealer catches up).
  */
 const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -44,6 +50,8 @@ const COMMIT_DELAY_US = Number(process.env.BENCH_COMMIT_DELAY_US ?? 500);
 const RETAINED_MONTHS = Number(process.env.BENCH_RETAINED_MONTHS ?? 84);
 const ACTORS = 2000;
 const SUBJECTS = 100_000;
+
+const SEALER_OPTIONS = { checkpointEveryEvents: 1000, checkpointEverySeconds: 60, batchSize: 10_000 };
 
 const figures: Record<string, unknown> = {};
 const say = (line: string) => console.log(`[bench:audit] ${line}`);
@@ -56,7 +64,15 @@ async function main(): Promise<void> {
   await admin.query(`CREATE DATABASE "${name}"`);
   const url = new URL(SERVER);
   url.pathname = `/${name}`;
-  say(`database ${name} on ${url.host}; synchronous_commit=${(await admin.query('SHOW synchronous_commit')).rows[0].synchronous_commit}, fsync=${(await admin.query('SHOW fsync')).rows[0].fsync}`);
+  const setting = async (key: string) => (await admin.query('SELECT current_setting($1) AS value', [key])).rows[0].value as string;
+  figures.server = {
+    version: await setting('server_version'),
+    sharedBuffers: await setting('shared_buffers'),
+    synchronousCommit: await setting('synchronous_commit'),
+    fsync: await setting('fsync'),
+    cores: cpus().length,
+  };
+  say(`database ${name} on ${url.host}; ${JSON.stringify(figures.server)}`);
   let dataSource: DataSource | undefined;
   let sealer: AuditSealer | undefined;
   try {
@@ -72,12 +88,14 @@ async function main(): Promise<void> {
     await setup.end();
     // The sealer, generation and reads; each append run opens its own pool of WRITERS connections.
     dataSource = await new DataSource({ type: 'postgres', url: url.toString(), entities: auditEntities, logging: false, extra: { max: 4 } }).initialize();
-    const signer = AuditSigner.generate();
+    // The key is shared with the sealer process of the own-process run: one signer throughout.
+    const signerKeyPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const signer = new AuditSigner(signerKeyPem);
     const repository = new AuditEventRepository(dataSource);
-    sealer = new AuditSealer(dataSource, signer, { checkpointEveryEvents: 1000, checkpointEverySeconds: 60, batchSize: 10_000 });
+    sealer = new AuditSealer(dataSource, signer, SEALER_OPTIONS);
 
     await generate(dataSource, sealer, repository);
-    await append(url.toString(), repository);
+    await append(url.toString(), repository, sealer, signerKeyPem);
     await sealer.stop();
     // This server runs with autovacuum off; a production one analyzes on its own.
     await dataSource.query('VACUUM ANALYZE audit.event, audit.chain, audit.checkpoint');
@@ -138,20 +156,33 @@ interface AppendRun {
   /** `transaction`: recordAuditEvents inside dataSource.transaction (BEGIN, INSERT, COMMIT); `standalone`: recordStandalone (group-committed). */
   mode: 'transaction' | 'standalone';
   groupCommit: boolean;
+  /**
+   * Where the sealer runs meanwhile: in this process (the default), in a process of its own, or
+   * nowhere until the writers stop (`paused`: the append path alone; the sealer then catches up).
+   */
+  sealer?: 'own-process' | 'paused';
 }
 
 const APPEND_RUNS: AppendRun[] = [
   { key: 'appendOneEventPerTransaction', perTransaction: 1, mode: 'transaction', groupCommit: false },
   { key: 'appendOneEventPerTransactionGroupCommit', perTransaction: 1, mode: 'transaction', groupCommit: true },
   { key: 'appendStandaloneEvent', perTransaction: 1, mode: 'standalone', groupCommit: false },
+  { key: 'appendStandaloneEventSealerInOwnProcess', perTransaction: 1, mode: 'standalone', groupCommit: false, sealer: 'own-process' },
+  { key: 'appendStandaloneEventSealerPaused', perTransaction: 1, mode: 'standalone', groupCommit: false, sealer: 'paused' },
   { key: 'append10EventsPerTransaction', perTransaction: 10, mode: 'transaction', groupCommit: false },
   { key: 'append50EventsPerTransaction', perTransaction: 50, mode: 'transaction', groupCommit: false },
 ];
 
 /** WRITERS concurrent writers, each committing events for APPEND_SECONDS per run; the sealer runs meanwhile. */
-async function append(url: string, repository: AuditEventRepository): Promise<void> {
+async function append(url: string, repository: AuditEventRepository, sealer: AuditSealer, signerKeyPem: string): Promise<void> {
   for (const run of APPEND_RUNS) {
     const { perTransaction } = run;
+    let sealerProcess: ChildProcess | undefined;
+    if (run.sealer === 'own-process') {
+      await sealer.stop();
+      sealerProcess = await startSealerProcess(url, signerKeyPem);
+    }
+    if (run.sealer === 'paused') await sealer.stop();
     // With group commit, a committing backend waits commit_delay µs when at least commit_siblings
     // others are in a transaction, so one WAL flush covers them all (a server setting; set here
     // on the writers' sessions only).
@@ -160,7 +191,8 @@ async function append(url: string, repository: AuditEventRepository): Promise<vo
     const recorder = new AuditRecorder(dataSource);
     say(
       `append: ${WRITERS} writers, ${run.mode === 'standalone' ? 'standalone events (recordStandalone, group-committed)' : `${perTransaction} event(s) per transaction`}` +
-        `${run.groupCommit ? `, commit_delay=${COMMIT_DELAY_US}µs` : ''}, ${APPEND_SECONDS} s, synchronous_commit on...`,
+        `${run.groupCommit ? `, commit_delay=${COMMIT_DELAY_US}µs` : ''}, ${APPEND_SECONDS} s, synchronous_commit on` +
+        `${run.sealer === 'own-process' ? ', sealer in its own process' : run.sealer === 'paused' ? ', sealer paused until the writers stop' : ''}...`,
     );
     let committed = 0;
     let transactions = 0;
@@ -187,15 +219,23 @@ async function append(url: string, repository: AuditEventRepository): Promise<vo
     // Durable commits the events took (one per transaction; fewer when standalone events share them).
     const [{ commits }] = await dataSource.query('SELECT count(DISTINCT tx)::int AS commits FROM audit.event WHERE pk > $1', [pkBefore]);
     await dataSource.destroy();
+    if (run.sealer === 'paused') sealer.start();
     const drainStart = process.hrtime.bigint();
-    while ((await repository.chainState()).pendingCount > 0) await sleep(5);
+    // Counting the pending tail costs the database in proportion to it: poll often only while it is short.
+    while ((await repository.chainState()).pendingCount > 0) await sleep(seconds(drainStart) < 1 ? 5 : 100);
     const drain = seconds(drainStart);
     const sealedDuring = (await repository.chainState()).headSeq - before;
+    if (sealerProcess) {
+      sealerProcess.kill('SIGTERM');
+      if (sealerProcess.exitCode === null) await once(sealerProcess, 'exit');
+      sealer.start();
+    }
     latencies.sort((a, b) => a - b);
     const load = loadavg()[0];
     figures[run.key] = {
       writers: WRITERS,
       mode: run.mode,
+      sealer: run.sealer ?? 'in-process',
       eventsPerTransaction: perTransaction,
       commitDelayUs: run.groupCommit ? COMMIT_DELAY_US : 0,
       seconds: round(elapsed),
@@ -209,9 +249,40 @@ async function append(url: string, repository: AuditEventRepository): Promise<vo
       sealedAll: sealedDuring === committed,
       loadAverage1m: round(load),
       sealerDrainAfterStopMs: Math.round(drain * 1000),
+      ...(run.sealer === 'paused' ? { sealerCatchUpEventsPerSecond: Math.round(committed / drain) } : {}),
     };
-    say(`append: ${Math.round(committed / elapsed)} events/s (${Math.round(commits / elapsed)} durable commits/s), call p95 ${round(pct(latencies, 0.95))} ms, sealer drained ${Math.round(drain * 1000)} ms after the writers stopped`);
+    say(
+      `append: ${Math.round(committed / elapsed)} events/s (${Math.round(commits / elapsed)} durable commits/s), call p95 ${round(pct(latencies, 0.95))} ms, sealer drained ${Math.round(drain * 1000)} ms after the writers stopped` +
+        `${run.sealer === 'paused' ? ` (${Math.round(committed / drain)} events/s)` : ''}`,
+    );
   }
+}
+
+/** Starts this file as a sealer process on `url` and resolves once it holds the sealer lock. */
+async function startSealerProcess(url: string, signerKeyPem: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [__filename, '--sealer', url], {
+    env: { ...process.env, BENCH_SEALER_KEY: signerKeyPem },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  // Its log lines pass through; the line `leader` says it holds the lock.
+  const leader = new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => (line === 'leader' ? resolve() : console.log(line)));
+    child.once('exit', (code) => reject(new Error(`the sealer process exited (${code}) before it became the sealer`)));
+  });
+  await leader;
+  return child;
+}
+
+/** `--sealer <url>`: seals on `url` with BENCH_SEALER_KEY until SIGTERM, then seals what is left and exits. */
+async function sealerProcess(url: string): Promise<void> {
+  const dataSource = await new DataSource({ type: 'postgres', url, entities: auditEntities, logging: false, extra: { max: 2 } }).initialize();
+  const sealer = new AuditSealer(dataSource, new AuditSigner(process.env.BENCH_SEALER_KEY!), { ...SEALER_OPTIONS, standbyRetryMs: 10 });
+  sealer.start();
+  while (!sealer.isLeader) await sleep(5);
+  console.log('leader');
+  await once(process, 'SIGTERM');
+  await sealer.stop();
+  await dataSource.destroy();
 }
 
 /** Chain verification: the API path (database read + verify), and the verifier alone on the same rows. */
@@ -359,7 +430,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
-main().catch((error: unknown) => {
+(process.argv[2] === '--sealer' ? sealerProcess(process.argv[3]!) : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
