@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     sealer = new AuditSealer(dataSource, signer, SEALER_OPTIONS);
 
     await generate(dataSource, sealer, repository);
-    await append(url.toString(), dataSource, repository, sealer, signerKeyPem);
+    await append(url.toString(), repository, sealer, signerKeyPem);
     await sealer.stop();
     // This server runs with autovacuum off; a production one analyzes on its own.
     await dataSource.query('VACUUM ANALYZE audit.event, audit.chain, audit.checkpoint');
@@ -174,15 +174,12 @@ const APPEND_RUNS: AppendRun[] = [
 ];
 
 /** WRITERS concurrent writers, each committing events for APPEND_SECONDS per run; the sealer runs meanwhile. */
-async function append(url: string, main: DataSource, repository: AuditEventRepository, sealer: AuditSealer, signerKeyPem: string): Promise<void> {
+async function append(url: string, repository: AuditEventRepository, sealer: AuditSealer, signerKeyPem: string): Promise<void> {
   for (const run of APPEND_RUNS) {
     const { perTransaction } = run;
     let sealerProcess: ChildProcess | undefined;
-    if (run.sealer === 'own-process') {
-      await sealer.stop();
-      sealerProcess = await startSealerProcess(url, signerKeyPem);
-    }
-    if (run.sealer === 'paused') await sealer.stop();
+    if (run.sealer) await sealer.stop();
+    if (run.sealer === 'own-process') sealerProcess = await startSealerProcess(url, signerKeyPem);
     // With group commit, a committing backend waits commit_delay µs when at least commit_siblings
     // others are in a transaction, so one WAL flush covers them all (a server setting; set here
     // on the writers' sessions only).
@@ -221,12 +218,13 @@ async function append(url: string, main: DataSource, repository: AuditEventRepos
     await dataSource.destroy();
     if (run.sealer === 'paused') sealer.start();
     const drainStart = process.hrtime.bigint();
-    // Waits on the chain head (one index probe): counting the pending tail, as chainState does,
-    // costs the database in proportion to the tail and halved the sealer's catch-up rate.
-    while ((await headSeq(main)) < before + committed) await sleep(5);
+    // Waits on the chain head (an index probe per partition): counting the pending tail, as
+    // chainState does, costs the database in proportion to the tail and halved the sealer's catch-up rate.
+    while ((await repository.headSeq()) < before + committed) await sleep(5);
     const drain = seconds(drainStart);
-    if ((await repository.chainState()).pendingCount > 0) throw new Error(`${run.key}: events pending after the chain head reached every appended event`);
-    const sealedDuring = (await repository.chainState()).headSeq - before;
+    const state = await repository.chainState();
+    if (state.pendingCount > 0) throw new Error(`${run.key}: events pending after the chain head reached every appended event`);
+    const sealedDuring = state.headSeq - before;
     if (sealerProcess) {
       sealerProcess.kill('SIGTERM');
       if (sealerProcess.exitCode === null) await once(sealerProcess, 'exit');
@@ -425,12 +423,6 @@ function benchEvent(writer: number, n: number): AuditEventInput {
     data: { writer, n, reason: 'append benchmark' },
     requestId: `w${writer}-${n}`,
   };
-}
-
-/** The chain's head seq (0 when empty). */
-async function headSeq(dataSource: DataSource): Promise<number> {
-  const [row] = await dataSource.query('SELECT seq FROM audit.chain ORDER BY seq DESC LIMIT 1');
-  return row ? Number(row.seq) : 0;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

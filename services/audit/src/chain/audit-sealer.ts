@@ -50,18 +50,19 @@ interface ChainBatch {
   firstSeq: number;
   pks: string[];
   recordedAts: string[];
-  lengths: number[];
   canonicals: Buffer[];
   hashes: Buffer[];
+  /** Sum of the canonicals' lengths. */
   bytes: number;
 }
 
 function newChainBatch(head: ChainHead): ChainBatch {
-  return { firstSeq: head.seq + 1, pks: [], recordedAts: [], lengths: [], canonicals: [], hashes: [head.hash], bytes: 0 };
+  return { firstSeq: head.seq + 1, pks: [], recordedAts: [], canonicals: [], hashes: [head.hash], bytes: 0 };
 }
 
 async function insertChainBatch(runner: QueryRunner, batch: ChainBatch): Promise<void> {
-  await runner.query(INSERT_CHAIN_ROWS, [batch.firstSeq, batch.pks, batch.recordedAts, batch.lengths, Buffer.concat(batch.canonicals), Buffer.concat(batch.hashes)]);
+  const lengths = batch.canonicals.map((canonical) => canonical.length);
+  await runner.query(INSERT_CHAIN_ROWS, [batch.firstSeq, batch.pks, batch.recordedAts, lengths, Buffer.concat(batch.canonicals), Buffer.concat(batch.hashes)]);
 }
 
 /** Months of partitions the leader keeps created ahead of the current one. */
@@ -397,10 +398,10 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * Chains `rows` after the head and inserts their chain rows, one statement per 32 MiB of documents
-   * (`chainStatementBytes`). The bytes travel
-   * as two binary parameters — every canonical document back to back, and the head's hash
-   * followed by each new hash — with the documents' lengths, and PostgreSQL cuts them apart:
+   * Chains `rows` after the head and inserts their chain rows, one statement per 32 MiB of
+   * documents (`chainStatementBytes`). The bytes travel as two binary parameters — every
+   * canonical document back to back, and the head's hash followed by each new hash — with the
+   * documents' lengths, and PostgreSQL cuts them apart:
    * arrays of bytea would travel as hex text, twice the bytes, encoded and escaped in Node and
    * decoded again in PostgreSQL. Each prev_hash is the hash before it, so it is not sent twice.
    * Measured on 200,000 events with the machine otherwise idle: the sealer's own CPU per event
@@ -418,7 +419,6 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
       const hash = chainHash(head.hash, canonical);
       batch.pks.push(row.pk);
       batch.recordedAts.push(row.recorded);
-      batch.lengths.push(canonical.length);
       batch.canonicals.push(canonical);
       batch.hashes.push(hash);
       batch.bytes += canonical.length;
